@@ -1,0 +1,41 @@
+namespace Lakehouse.Delta.Storage;
+
+/// <summary>Path helpers shared by readers and writers of a table.</summary>
+public static class TablePaths
+{
+    /// <summary>Turns a local path or <c>file:</c> URI into an absolute local path without a trailing separator.</summary>
+    public static string Normalize(string tablePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        var path = tablePath;
+        if (path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            path = new Uri(path).LocalPath;
+        }
+        else if (path.Contains("://", StringComparison.Ordinal))
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"'{tablePath}' is not a local path. Lakehouse.Delta reads and writes local tables; run on Spark for cloud storage.");
+        }
+
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// The absolute local path of a data file from its <c>add.path</c>: relative paths are URI-encoded
+    /// relative to the table root (PROTOCOL.md, Add File and Remove File: "path … URI"), absolute ones are URIs.
+    /// </summary>
+    public static string ResolveDataFile(string tableRoot, string addPath)
+    {
+        if (addPath.Contains(':', StringComparison.Ordinal) && Uri.TryCreate(addPath, UriKind.Absolute, out var uri))
+        {
+            return uri.IsFile ? uri.LocalPath : throw new DeltaException(DeltaErrorKind.InvalidRequest, $"The data file '{addPath}' is not on a local file system.");
+        }
+
+        return Path.Combine(tableRoot, Uri.UnescapeDataString(addPath));
+    }
+
+    /// <summary>The <c>add.path</c> for a file at <paramref name="relativePath"/> under the table root: '/'-separated and URI-escaped per segment, as Spark writes it.</summary>
+    public static string ToAddPath(string relativePath) =>
+        string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
+}
