@@ -119,36 +119,77 @@ public sealed class DeltaTable
         TableDataWriter.WriteAsync(TablePath, snapshot.Metadata, batches, maxRowsPerFile, null, cancellationToken);
 
     /// <summary>
-    /// Deletes the rows that match <paramref name="predicate"/> (all rows when null). The predicate must refer to partition
-    /// columns only: whole files of matching partitions are removed.
+    /// Deletes the rows that match <paramref name="predicate"/> (all rows when null). A predicate on partition columns
+    /// only removes whole files; any other predicate rewrites the files that have matching rows (copy-on-write),
+    /// keeping the other rows, and reads the whole table for conflict detection.
     /// </summary>
-    /// <exception cref="DeltaException">The predicate refers to data columns or cannot be parsed; a conflicting concurrent commit.</exception>
-    public CommitResult Delete(string? predicate = null)
+    /// <exception cref="DeltaException">The predicate cannot be parsed or names unknown columns; a conflicting concurrent commit.</exception>
+    public async Task<CommitResult> DeleteAsync(string? predicate = null, CancellationToken cancellationToken = default)
     {
         var snapshot = Snapshot();
         var parameters = new Dictionary<string, string> { ["predicate"] = ParameterJson.Of(predicate is null ? [] : [predicate]) };
         var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
-        var matches = PartitionFilter(snapshot, predicate, "delete");
-        if (predicate is null)
+        var parsed = predicate is null ? null : PredicateParser.Parse(predicate);
+        var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        long removedFiles = 0, removedBytes = 0, deletedRows = 0, copiedRows = 0, addedFiles = 0, addedBytes = 0;
+        if (parsed is null || parsed.Columns().All(c => partitionColumns.Contains(c.Name)))
         {
-            txn.ReadWholeTable();
+            var matches = PartitionFilter(snapshot, predicate, "delete");
+            if (predicate is null) { txn.ReadWholeTable(); } else { txn.ReadPartitions(matches, predicate); }
+            foreach (var file in snapshot.Files.Where(f => matches(f.PartitionValues)))
+            {
+                txn.Remove(file);
+                removedFiles++;
+                removedBytes += file.Size;
+                deletedRows += NumRecords(file);
+            }
         }
         else
         {
-            txn.ReadPartitions(matches, predicate);
+            txn.ReadWholeTable();
+            var mode = snapshot.ColumnMapping;
+            var dataSchema = new StructType(snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name)));
+            foreach (var file in snapshot.Files)
+            {
+                var source = TablePaths.ResolveDataFile(TablePath, file.Path);
+                var relativeDir = Path.GetDirectoryName(Uri.UnescapeDataString(file.Path)) ?? "";
+                var name = $"part-{addedFiles.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
+                var target = Path.Combine(TablePath, relativeDir, name);
+                var result = await FileRewriter.DeleteRowsAsync(source, target, dataSchema, snapshot.Schema, mode,
+                    snapshot.Properties.DataSkippingNumIndexedCols, parsed, file.PartitionValues, cancellationToken).ConfigureAwait(false);
+                if (result.DeletedRows == 0)
+                {
+                    continue;
+                }
+
+                txn.Remove(file);
+                removedFiles++;
+                removedBytes += file.Size;
+                deletedRows += result.DeletedRows;
+                copiedRows += result.CopiedRows;
+                if (result.NewFile is { } written)
+                {
+                    txn.Add(new AddFile
+                    {
+                        Path = TablePaths.ToAddPath(Path.Combine(relativeDir, name)),
+                        PartitionValues = file.PartitionValues,
+                        Size = written.Size,
+                        ModificationTime = written.ModificationTime,
+                        DataChange = true,
+                        Stats = written.Stats,
+                    });
+                    addedFiles++;
+                    addedBytes += written.Size;
+                }
+            }
         }
 
-        var removed = snapshot.Files.Where(f => matches(f.PartitionValues)).ToList();
-        foreach (var file in removed)
-        {
-            txn.Remove(file);
-        }
-
-        txn.SetMetric("numRemovedFiles", removed.Count);
-        txn.SetMetric("numRemovedBytes", removed.Sum(f => f.Size));
-        txn.SetMetric("numDeletedRows", removed.Sum(NumRecords));
-        txn.SetMetric("numCopiedRows", 0);
-        txn.SetMetric("numAddedFiles", 0);
+        txn.SetMetric("numRemovedFiles", removedFiles);
+        txn.SetMetric("numRemovedBytes", removedBytes);
+        txn.SetMetric("numDeletedRows", deletedRows);
+        txn.SetMetric("numCopiedRows", copiedRows);
+        txn.SetMetric("numAddedFiles", addedFiles);
+        txn.SetMetric("numAddedBytes", addedBytes);
         return txn.Commit();
     }
 

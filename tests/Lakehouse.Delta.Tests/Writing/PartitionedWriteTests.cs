@@ -174,7 +174,7 @@ public sealed class PartitionedWriteTests
         table.Create(TestData.IdPartSchema, ["part"]);
         await table.AppendAsync([TestData.Ids(0, 2, "a"), TestData.Ids(10, 3, "b")]);
 
-        table.Delete("part = 'a'");
+        await table.DeleteAsync("part = 'a'");
 
         var snapshot = table.Snapshot();
         Assert.Equal(["b"], snapshot.Files.Select(f => f.PartitionValues["part"]));

@@ -7,56 +7,12 @@ namespace Lakehouse.Delta.Tests.Writing;
 
 public sealed class RoundTripTests
 {
-    private static readonly string LongString = new('z', 40);
-
-    /// <summary>Three rows over every primitive type and struct/array/map: values, all nulls, edge values.</summary>
-    private static RecordBatch AllTypes()
-    {
-        var structType = new StructType([new Field("x", Int32Type.Default, true), new Field("y", StringType.Default, true)]);
-        var x = new Int32Array.Builder().Append(5).AppendNull().AppendNull().Build();
-        var y = new StringArray.Builder().Append("a").AppendNull().Append("c").Build();
-        var structValidity = new ArrowBuffer.BitmapBuilder().Append(true).Append(false).Append(true).Build();
-        var st = new StructArray(structType, 3, [x, y], structValidity, 1);
-
-        var list = new ListArray.Builder(Int32Type.Default);
-        var items = (Int32Array.Builder)list.ValueBuilder;
-        list.Append(); items.Append(1); items.AppendNull();
-        list.AppendNull();
-        list.Append();
-
-        var map = new MapArray.Builder(new MapType(StringType.Default, Int64Type.Default));
-        var keys = (StringArray.Builder)map.KeyBuilder;
-        var values = (Int64Array.Builder)map.ValueBuilder;
-        map.Append(); keys.Append("a"); values.Append(1); keys.Append("b"); values.AppendNull();
-        map.AppendNull();
-        map.Append();
-
-        return new RecordBatch.Builder()
-            .Append("b", true, new Int8Array.Builder().Append(1).AppendNull().Append(sbyte.MinValue).Build())
-            .Append("s", true, new Int16Array.Builder().Append(2).AppendNull().Append(short.MaxValue).Build())
-            .Append("i", true, new Int32Array.Builder().Append(3).AppendNull().Append(int.MinValue).Build())
-            .Append("l", true, new Int64Array.Builder().Append(4).AppendNull().Append(long.MaxValue).Build())
-            .Append("f", true, new FloatArray.Builder().Append(1.5f).AppendNull().Append(-0.25f).Build())
-            .Append("d", true, new DoubleArray.Builder().Append(2.5).AppendNull().Append(1e10).Build())
-            .Append("bool", true, new BooleanArray.Builder().Append(true).AppendNull().Append(false).Build())
-            .Append("str", true, new StringArray.Builder().Append("héllo").AppendNull().Append(LongString).Build())
-            .Append("bin", true, new BinaryArray.Builder().Append([1, 2]).AppendNull().Append(ReadOnlySpan<byte>.Empty).Build())
-            .Append("date", true, new Date32Array.Builder().Append(new DateOnly(2024, 2, 29)).AppendNull().Append(new DateOnly(1969, 12, 31)).Build())
-            .Append("ts", true, new TimestampArray.Builder(TestData.UtcMicros)
-                .Append(new DateTimeOffset(2024, 1, 1, 10, 20, 30, TimeSpan.Zero).AddTicks(1_234_560)).AppendNull().Append(DateTimeOffset.UnixEpoch).Build())
-            .Append("dec", true, new Decimal128Array.Builder(new Decimal128Type(10, 2)).Append(12.34m).AppendNull().Append(-0.50m).Build())
-            .Append("st", true, st)
-            .Append("arr", true, list.Build())
-            .Append("m", true, map.Build())
-            .Build();
-    }
-
     [Fact]
     public async Task Append_EveryTypeWithNulls_ParquetHoldsValuesAndDremelLevels()
     {
         using var dir = new TempDirectory("roundtrip");
         var table = DeltaTable.ForPath(dir.Path);
-        var batch = AllTypes();
+        var batch = RoundTripTestsData.AllTypes();
         table.Create(ArrowSchemaMapper.ToDelta(batch.Schema));
 
         await table.AppendAsync([batch]);
@@ -73,7 +29,7 @@ public sealed class RoundTripTests
         Assert.Equal([1.5f, -0.25f], leaves["f"].Values.Cast<float>());
         Assert.Equal([2.5, 1e10], leaves["d"].Values.Cast<double>());
         Assert.Equal([true, false], leaves["bool"].Values.Cast<bool>());
-        Assert.Equal(["héllo", LongString], leaves["str"].Values.Cast<ReadOnlyMemory<char>>().Select(m => m.ToString()));
+        Assert.Equal(["héllo", RoundTripTestsData.LongString], leaves["str"].Values.Cast<ReadOnlyMemory<char>>().Select(m => m.ToString()));
         Assert.Equal([new byte[] { 1, 2 }, []], leaves["bin"].Values.Cast<ReadOnlyMemory<byte>>().Select(m => m.ToArray()));
         Assert.Equal([new DateTime(2024, 2, 29), new DateTime(1969, 12, 31)], leaves["date"].Values.Cast<DateTime>().Select(d => d.Date));
         Assert.Equal([new DateTime(2024, 1, 1, 10, 20, 30).AddTicks(1_234_560), DateTime.UnixEpoch], leaves["ts"].Values.Cast<DateTime>().Select(d => new DateTime(d.Ticks)));
@@ -99,7 +55,7 @@ public sealed class RoundTripTests
     {
         using var dir = new TempDirectory("types");
         var table = DeltaTable.ForPath(dir.Path);
-        var batch = AllTypes();
+        var batch = RoundTripTestsData.AllTypes();
         table.Create(ArrowSchemaMapper.ToDelta(batch.Schema));
         await table.AppendAsync([batch]);
 
@@ -127,7 +83,7 @@ public sealed class RoundTripTests
     {
         using var dir = new TempDirectory("stats");
         var table = DeltaTable.ForPath(dir.Path);
-        var batch = AllTypes();
+        var batch = RoundTripTestsData.AllTypes();
         table.Create(ArrowSchemaMapper.ToDelta(batch.Schema));
         await table.AppendAsync([batch]);
 
@@ -154,7 +110,7 @@ public sealed class RoundTripTests
     {
         using var dir = new TempDirectory("indexed");
         var table = DeltaTable.ForPath(dir.Path);
-        var batch = AllTypes();
+        var batch = RoundTripTestsData.AllTypes();
         table.Create(ArrowSchemaMapper.ToDelta(batch.Schema), properties: new Dictionary<string, string> { ["delta.dataSkippingNumIndexedCols"] = "2" });
         await table.AppendAsync([batch]);
 

@@ -117,7 +117,7 @@ public sealed class TransactionTests
         table.Create(TestData.IdPartSchema, properties: new Dictionary<string, string> { ["delta.appendOnly"] = "true" });
         await table.AppendAsync([TestData.Ids(0, 1)]);
 
-        var error = Assert.Throws<DeltaException>(() => table.Delete());
+        var error = await Assert.ThrowsAsync<DeltaException>(() => table.DeleteAsync());
 
         Assert.Equal(DeltaErrorKind.InvalidRequest, error.Kind);
         Assert.Contains("append-only", error.Message);

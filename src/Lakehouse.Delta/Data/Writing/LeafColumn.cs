@@ -72,28 +72,6 @@ internal sealed class LeafColumn<T> : LeafColumn
         }
     }
 
-    public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken)
-    {
-        if (Field.MaxRepetitionLevel > 0 || Field.MaxDefinitionLevel > 1)
-        {
-            // Nested columns: a null can sit at several levels, which only explicit definition levels tell apart.
-            return writer.WriteAllPartsAsync<T>(Field, _values.ToArray(), Definitions.ToArray(),
-                Field.MaxRepetitionLevel > 0 ? Repetitions.ToArray() : null, cancellationToken);
-        }
-
-        // Top-level columns go through the row-oriented overloads, which derive the row count themselves.
-        if (Field.MaxDefinitionLevel == 0)
-        {
-            return writer.WriteAsync<T>(Field, _values.ToArray(), null, null, cancellationToken);
-        }
-
-        var rows = new T?[Definitions.Count];
-        var next = 0;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = Definitions[i] == Field.MaxDefinitionLevel ? _values[next++] : null;
-        }
-
-        return writer.WriteAsync<T>(Field, rows, null, null, cancellationToken);
-    }
+    public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken) =>
+        LeafWriter.WriteAsync(writer, Field, _values.ToArray(), Definitions.ToArray(), Repetitions.ToArray(), cancellationToken);
 }
