@@ -289,7 +289,7 @@ public sealed class DeltaTable
             if (!inScope!(values))
             {
                 throw new DeltaException(DeltaErrorKind.InvalidRequest,
-                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {Data.PartitionValues.Directory(snapshot.PartitionColumns, values)}, which the predicate does not match. "
+                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value ?? "null"}"))}, which the predicate does not match. "
                     + "Filter the data to the replaced partitions, or widen the predicate.", TablePath);
             }
         };
@@ -322,7 +322,7 @@ public sealed class DeltaTable
                 + $"(partition columns: {string.Join(", ", snapshot.PartitionColumns)}). Use a predicate on partition columns, or run the operation on Spark.", snapshot.TablePath);
         }
 
-        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema) == true;
+        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema, snapshot.ColumnMapping) == true;
     }
 
     // Checked again at commit; checking first means no data file is written for a commit that cannot happen.

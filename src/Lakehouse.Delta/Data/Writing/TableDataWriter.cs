@@ -35,7 +35,8 @@ internal static class TableDataWriter
         {
             var (values, rows, _) = pending[key];
             pending.Remove(key);
-            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns, values) + "/";
+            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns,
+                partitionColumns.ToDictionary(c => c.Name, c => values[c.PhysicalName(mode)], StringComparer.Ordinal)) + "/";
             var name = $"part-{fileIndex++.ToString("D5", CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
             var written = await DataFileWriter.WriteAsync(Path.Combine(tableRoot, relativeDir + name), dataSchema, mode, numIndexedCols, rows, cancellationToken)
                 .ConfigureAwait(false);
@@ -62,10 +63,11 @@ internal static class TableDataWriter
                 foreach (var p in partitionColumns)
                 {
                     var value = ArrowValues.Get(batch.Column(columnIndex[p.Name]), row, p.Type);
-                    values[p.Name] = PartitionValues.Format(value, p.Type);
+                    // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
+                    values[p.PhysicalName(mode)] = PartitionValues.Format(value, p.Type);
                 }
 
-                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.Name] is { } v ? "v" + v : "n"));
+                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.PhysicalName(mode)] is { } v ? "v" + v : "n"));
                 if (!groups.TryGetValue(key, out var list))
                 {
                     groups[key] = list = [];
