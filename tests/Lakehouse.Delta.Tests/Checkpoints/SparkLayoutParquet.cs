@@ -119,7 +119,7 @@ internal static class SparkLayoutParquet
             var def = slots.Select(s => s.Def).ToArray();
             int[]? rep = field.MaxRepetitionLevel > 0 ? slots.Select(s => s.Rep).ToArray() : null;
             var values = slots.Where(s => s.Value is not null).Select(s => s.Value!).ToList();
-            if (field.ClrType == typeof(string))
+            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
             {
                 await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, values.Select(v => ((string)v).AsMemory()).ToArray(), def, rep, CancellationToken.None);
             }
