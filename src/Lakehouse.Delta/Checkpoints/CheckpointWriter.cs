@@ -2,7 +2,6 @@ using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Log;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
-using Lakehouse.Delta.TableFeatures;
 using Parquet;
 
 namespace Lakehouse.Delta.Checkpoints;
