@@ -35,8 +35,7 @@ public sealed class LocalLogStore : ILogStore
         var files = new List<LogFileInfo>();
         foreach (var f in dir.EnumerateFiles())
         {
-            // Temp files of concurrent writers (dot-prefixed) come and go while listing; they are never log entries.
-            if (f.Name.StartsWith('.') || string.CompareOrdinal(f.Name, fromName) < 0)
+            if (string.CompareOrdinal(f.Name, fromName) < 0)
             {
                 continue;
             }
@@ -47,7 +46,7 @@ public sealed class LocalLogStore : ILogStore
             }
             catch (FileNotFoundException)
             {
-                // Deleted between enumeration and stat (log cleanup): it is gone, so it is not listed.
+                // Deleted between enumeration and stat (another writer's temp file, log cleanup): it is gone, so it is not listed.
             }
         }
 

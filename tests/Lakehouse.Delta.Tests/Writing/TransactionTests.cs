@@ -165,6 +165,24 @@ public sealed class TransactionTests
         Assert.Empty(Directory.GetFiles(dir.Path, "*.parquet", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task Append_CheckpointIntervalReached_CheckpointWrittenAndUsedByReaders()
+    {
+        using var dir = new TempDirectory("checkpoint-hook");
+        var table = DeltaTable.ForPath(dir.Path);
+        table.Create(TestData.IdPartSchema, properties: new Dictionary<string, string> { ["delta.checkpointInterval"] = "3" });
+        await table.AppendAsync([TestData.Ids(0, 1)]);
+        await table.AppendAsync([TestData.Ids(1, 1)]);
+
+        var third = await table.AppendAsync([TestData.Ids(2, 1)]);
+
+        Assert.Contains("checkpoint written at version 3", third.Message);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "_delta_log", $"{3:D20}.checkpoint.parquet")));
+        var snapshot = table.Snapshot();
+        Assert.Equal(3, snapshot.Segment.CheckpointVersion);
+        Assert.Equal(3, TestData.RowCount(snapshot));
+    }
+
     /// <summary>Delegates to a real store but fails every commit, as a writer killed between data files and commit would.</summary>
     private sealed class FailingCommitStore(ILogStore inner) : ILogStore
     {
