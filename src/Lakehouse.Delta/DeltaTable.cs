@@ -225,6 +225,12 @@ public sealed class DeltaTable
 
     private async Task<CommitResult> WriteAsync(IEnumerable<RecordBatch> batches, WriteOptions options, bool overwrite, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRowsPerFile, nameof(options));
+        if (options.TargetFileSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(options));
+        }
+
         if (!Exists)
         {
             throw new DeltaException(DeltaErrorKind.NotADeltaTable,
@@ -293,7 +299,7 @@ public sealed class DeltaTable
                     + "Filter the data to the replaced partitions, or widen the predicate.", TablePath);
             }
         };
-        var adds = await TableDataWriter.WriteAsync(TablePath, metadata, list, options.MaxRowsPerFile, check, cancellationToken).ConfigureAwait(false);
+        var adds = await TableDataWriter.WriteAsync(TablePath, metadata, list, options.MaxRowsPerFile, check, cancellationToken, options.TargetFileSize).ConfigureAwait(false);
         foreach (var add in adds)
         {
             txn.Add(add);

@@ -136,6 +136,21 @@ public sealed class PartitionedWriteTests
     }
 
     [Fact]
+    public async Task Append_TargetFileSize_SplitsByEstimatedSize()
+    {
+        using var dir = new TempDirectory("target-size");
+        var table = DeltaTable.ForPath(dir.Path);
+        table.Create(TestData.IdPartSchema);
+
+        // 100 rows of a long (8 bytes) and a one-character string (1 byte + 4 bytes offset): about 13 bytes a row, 2 KB in all.
+        await table.AppendAsync([TestData.Ids(0, 100)], new WriteOptions { TargetFileSize = 400 });
+
+        var snapshot = table.Snapshot();
+        Assert.InRange(snapshot.Files.Count, 3, 10);
+        Assert.Equal(100, TestData.RowCount(snapshot));
+    }
+
+    [Fact]
     public async Task Append_ExtraColumnWithoutMergeSchema_RejectedNamingTheColumn()
     {
         using var dir = new TempDirectory("schema-mismatch");

@@ -19,8 +19,9 @@ internal static class TableDataWriter
     /// <param name="maxRowsPerFile">Rows per file at most.</param>
     /// <param name="onRow">Called with each row's partition values (for replaceWhere checks); may throw.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="targetFileSize">Approximate bytes per file (uncompressed Arrow size), or null.</param>
     public static async Task<List<AddFile>> WriteAsync(string tableRoot, Metadata metadata, IEnumerable<RecordBatch> batches, int maxRowsPerFile,
-        Action<IReadOnlyDictionary<string, string?>>? onRow, CancellationToken cancellationToken)
+        Action<IReadOnlyDictionary<string, string?>>? onRow, CancellationToken cancellationToken, long? targetFileSize = null)
     {
         var schema = metadata.Schema;
         var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
@@ -53,6 +54,9 @@ internal static class TableDataWriter
 
         foreach (var batch in batches)
         {
+            var rowsPerFile = targetFileSize is { } target && batch.Length > 0
+                ? (int)Math.Clamp(target / Math.Max(1, EstimateBytes(batch) / batch.Length), 1, maxRowsPerFile)
+                : maxRowsPerFile;
             var columnIndex = schema.Fields.ToDictionary(f => f.Name, f => ColumnIndex(batch, f, partitionColumns.Contains(f)), StringComparer.Ordinal);
             var dataColumns = dataSchema.Fields.Select(f => columnIndex[f.Name]).ToArray();
             var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -87,11 +91,11 @@ internal static class TableDataWriter
                         entry = (groupValues[key], [], 0);
                     }
 
-                    var take = Math.Min(rows.Count - start, maxRowsPerFile - entry.Count);
+                    var take = Math.Max(1, Math.Min(rows.Count - start, rowsPerFile - entry.Count));
                     entry.Rows.Add((batch, dataColumns, rows.GetRange(start, take)));
                     pending[key] = (entry.Values, entry.Rows, entry.Count + take);
                     start += take;
-                    if (entry.Count + take >= maxRowsPerFile)
+                    if (entry.Count + take >= rowsPerFile)
                     {
                         await Flush(key).ConfigureAwait(false);
                     }
@@ -106,6 +110,11 @@ internal static class TableDataWriter
 
         return adds;
     }
+
+    private static long EstimateBytes(RecordBatch batch) => batch.Arrays.Sum(a => EstimateBytes(a.Data));
+
+    private static long EstimateBytes(ArrayData data) =>
+        (data.Buffers ?? []).Sum(b => (long)b.Length) + (data.Children ?? []).Sum(EstimateBytes);
 
     /// <summary>The batch column of a table column; -1 for a nullable data column the batch lacks (written as nulls, as Spark does).</summary>
     private static int ColumnIndex(RecordBatch batch, StructField field, bool partition)
