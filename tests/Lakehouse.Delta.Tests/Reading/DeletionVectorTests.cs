@@ -56,6 +56,15 @@ public sealed class DeletionVectorTests
     }
 
     [Fact]
+    public void Read_NativeLayout_ReturnsRowsOfEveryBitmap()
+    {
+        var bitmap = NativeBitmap([new Container(0, Array: [2, 3])], [new Container(0, Array: [1])]);
+        var dv = new DeletionVectorDescriptor { StorageType = "i", PathOrInlineDv = Z85(Padded(bitmap)), SizeInBytes = bitmap.Length, Cardinality = 3 };
+
+        Assert.Equal([2L, 3, (1L << 32) + 1], DeletionVectorReader.Read(dv, "/nowhere"));
+    }
+
+    [Fact]
     public void ReadBatches_DeletionVectorFileAcrossRowGroups_SkipsDeletedRows()
     {
         using var dir = new TempDirectory("dv");

@@ -54,6 +54,23 @@ public sealed class ParquetReadingTests
     }
 
     [Fact]
+    public async Task ReadBatches_IntegerFileUnderLongColumn_WidensTheValues()
+    {
+        using var dir = new TempDirectory("read");
+        var field = new DataField<int?>("n");
+        await using (var stream = File.Create(Path.Combine(dir.Path, "a.parquet")))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new ParquetSchema(field), stream))
+        using (var group = writer.CreateRowGroup())
+        {
+            await group.WriteAsync<int>(field, new int?[] { int.MinValue, null, 7 });
+        }
+
+        TestTables.Commit(dir.Path, 0, TestTables.Protocol(), TestTables.Metadata(Schema("n")), TestTables.Add("a.parquet"));
+
+        Assert.Equal([int.MinValue, null, 7L], new DeltaScan(Snapshot.Load(dir.Path)).ReadBatches().SelectMany(b => (Int64Array)b.Column("n")));
+    }
+
+    [Fact]
     public void ReadBatches_Projection_ReturnsOnlyTheColumnsInTheirOrder()
     {
         using var dir = new TempDirectory("read");

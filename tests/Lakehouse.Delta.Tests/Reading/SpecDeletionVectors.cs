@@ -33,6 +33,24 @@ internal static class SpecDeletionVectors
         return output.ToArray();
     }
 
+    /// <summary>Delta's native layout: magic 1681511376, a bitmap count, then per bitmap (the i-th holds high bits i) its size and bytes.</summary>
+    public static byte[] NativeBitmap(params Container[][] bitmaps)
+    {
+        var output = new MemoryStream();
+        var w = new BinaryWriter(output);
+        w.Write(1681511376);
+        w.Write(bitmaps.Length);
+        foreach (var containers in bitmaps)
+        {
+            var one = new MemoryStream();
+            WriteRoaring32(new BinaryWriter(one), containers);
+            w.Write((int)one.Length);
+            w.Write(one.ToArray());
+        }
+
+        return output.ToArray();
+    }
+
     private static void WriteRoaring32(BinaryWriter w, Container[] containers)
     {
         var hasRuns = containers.Any(c => c.Runs is not null);

@@ -56,7 +56,7 @@ public sealed class DeltaScan
     /// <summary>Top-level data column names as stored in Parquet → logical names.</summary>
     public IReadOnlyDictionary<string, string> PhysicalToLogical { get; }
 
-    /// <summary>The files that may hold matching rows, in log order of their paths.</summary>
+    /// <summary>The files that may hold matching rows, ordered by path.</summary>
     public IReadOnlyList<ScanFile> Files => _files ??= PlanFiles();
 
     /// <summary>Streams the rows of <see cref="Files"/> as record batches in <see cref="ReadSchema"/>, deletion vectors applied.</summary>
