@@ -44,6 +44,7 @@ public sealed class DataSkippingTests
     [InlineData("ts > TIMESTAMP'2024-01-01 00:00:00.1235Z'", true)]
     [InlineData("ts > TIMESTAMP'2024-01-01 00:00:00.124Z'", false)]
     [InlineData("x = NULL", false)]
+    [InlineData("x = 'not a number'", true)]
     public void Files_PredicateOverStats_KeepsTheFileOnlyWhenARowCanMatch(string predicate, bool kept)
     {
         using var dir = new TempDirectory("skip");

@@ -54,7 +54,7 @@ internal sealed class FilePruner
             return true;
         }
 
-        var literal = ValueComparer.Coerce(c.Value.Value, column.Type);
+        var literal = Coerce(c.Value.Value, column.Type);
         if (column.IsPartition)
         {
             var value = file.Partition(column.Field.Name);
@@ -135,6 +135,19 @@ internal sealed class FilePruner
         }
 
         return lookingForNull ? nulls > 0 : stats.NumRecords is not { } records || nulls < records;
+    }
+
+    /// <summary>The literal in the column's CLR form; a literal that does not convert (<c>int_col = 'abc'</c>) stays as written and compares as unknown.</summary>
+    private static object? Coerce(object? literal, DeltaType type)
+    {
+        try
+        {
+            return ValueComparer.Coerce(literal, type);
+        }
+        catch (DeltaException)
+        {
+            return literal;
+        }
     }
 
     private static bool MayHaveNulls(FileView file, ResolvedColumn column) =>
