@@ -74,6 +74,7 @@ public sealed class DeletionVectorTests
 
         Assert.Equal([0L, 2, 3, 4, 6, 7, 8], Ids(scan));
         Assert.Equal([1L, 5, 9], Assert.Single(scan.Files).DeletedRowIndexes());
+        Assert.Equal(10, scan.Files[0].NumRecords);
         Assert.Equal(Path.Combine(dir.Path, "x7", $"deletion_vector_{uuid:D}.bin"), DeletionVectorReader.AbsolutePath(dv, dir.Path));
     }
 

@@ -37,6 +37,9 @@ public sealed class ScanFile
     /// <summary>Top-level data column names as stored in the Parquet file → logical names (identical without column mapping).</summary>
     public IReadOnlyDictionary<string, string> PhysicalToLogical { get; }
 
+    /// <summary>Rows physically in the file, from <c>add.stats</c> (before the deletion vector); null without stats.</summary>
+    public long? NumRecords => Skipping.FileStats.Parse(Add.Stats)?.NumRecords;
+
     /// <summary>The file's deletion vector, if rows of it are deleted.</summary>
     public DeletionVectorDescriptor? DeletionVector => Add.DeletionVector;
 
