@@ -11,5 +11,6 @@ internal static class TableCommand
         DescribeCommand.Create(context),
         HistoryCommand.Create(context),
         VacuumCommand.Create(context),
+        RestoreCommand.Create(context),
     };
 }
