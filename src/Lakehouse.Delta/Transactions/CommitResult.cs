@@ -36,6 +36,9 @@ public sealed record CommitResult
             ? $"Committed version {version} after {attempts - 1} lost race(s) with non-conflicting writers."
             : $"Committed version {version}.");
 
+    internal static CommitResult AlreadyExists(long version) =>
+        new(version, true, 0, new Dictionary<string, string>(), $"Skipped: the table already exists (version {version}); nothing was written.");
+
     internal static CommitResult AlreadyApplied(long readVersion, string appId, long requested, long existing) =>
         new(readVersion, true, 0, new Dictionary<string, string>(),
             $"Skipped: application '{appId}' already committed transaction version {existing} (requested {requested}); nothing was written.");
