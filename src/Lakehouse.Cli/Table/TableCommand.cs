@@ -13,5 +13,6 @@ internal static class TableCommand
         HistoryCommand.Create(context),
         VacuumCommand.Create(context),
         RestoreCommand.Create(context),
+        OptimizeCommand.Create(context),
     };
 }
