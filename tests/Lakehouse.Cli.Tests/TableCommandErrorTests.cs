@@ -57,4 +57,18 @@ public sealed class TableCommandErrorTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("is not a timestamp", run.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("deltalog-invalid-protocol-version", 4)]
+    [InlineData("deltalog-state-reconstruction-without-metadata", 5)]
+    public void Show_ConformanceErrorTable_ExitsWithTheKindsCode(string name, int exitCode)
+    {
+        using var table = TableCopy.Of(name);
+
+        var run = CliRun.Of("table", "show", table.Path, "--json");
+
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

@@ -74,6 +74,20 @@ public sealed class TableHistoryTests
         Assert.Equal("Apache-Spark/3.5.0 Delta-Lake/3.0.0-SNAPSHOT", restore.EngineInfo);
     }
 
+    [Fact]
+    public void Read_CommitsBeforeCheckpointCleanedUp_ListsOnlyCommitsStillInTheLog()
+    {
+        using var table = TableCopy.Of("basic-with-inserts-deletes-checkpoint");
+        for (var v = 0; v <= 9; v++)
+        {
+            File.Delete(Path.Combine(table.Path, "_delta_log", LogFileName.Commit(v)));
+        }
+
+        var history = TableHistory.Read(table.Path);
+
+        Assert.Equal([13L, 12, 11, 10], history.Select(h => h.Version));
+    }
+
     private static JsonNode CommitInfoOf(string tablePath, long version) =>
         File.ReadLines(Path.Combine(tablePath, "_delta_log", LogFileName.Commit(version)))
             .Select(line => JsonNode.Parse(line)!)

@@ -92,6 +92,30 @@ public sealed class TimestampTravelTests
         Assert.Throws<DeltaException>(() => Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(4_999)));
     }
 
+    [Fact]
+    public void LoadAtTimestamp_CommitsBeforeCheckpointCleanedUp_EarliestIsTheCheckpointVersion()
+    {
+        using var table = TableCopy.Of("basic-with-inserts-deletes-checkpoint");
+        for (var v = 0; v <= 13; v++)
+        {
+            var name = "_delta_log/" + LogFileName.Commit(v);
+            if (v < 10)
+            {
+                File.Delete(Path.Combine(table.Path, name));
+            }
+            else
+            {
+                table.SetModified(name, 1_000_000 + (v * 1_000));
+            }
+        }
+
+        Assert.Equal(10, Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(1_010_500)).Version);
+        Assert.Equal(12, Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(1_012_000)).Version);
+        var e = Assert.Throws<DeltaException>(() => Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(1_009_999)));
+        Assert.Contains("before the earliest commit", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 10", e.Message, StringComparison.Ordinal);
+    }
+
     private static JsonNode TimestampCheck()
     {
         var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(TableCopy.ConformanceDir, "expected.json")))!;
