@@ -61,22 +61,19 @@ public static class Vacuum
         var directoriesDeleted = 0;
         if (!options.DryRun)
         {
-            foreach (var file in doomed)
+            var log = options.LogToHistory ? new VacuumLog(snapshot, options, retention, configured) : null;
+            log?.Start(doomed.Count, doomed.Sum(f => f.Size));
+            try
             {
-                File.Delete(file.FullPath);
+                directoriesDeleted = Delete(doomed, listing, keptDirs, deleteBefore);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log?.End("FAILED", doomed.Count(f => !File.Exists(f.FullPath)), directoriesDeleted);
+                throw;
             }
 
-            // Deepest first, so that a parent emptied by removing its children goes too. The age test uses the
-            // times listed before deleting, as deleting files updates a directory's modification time.
-            foreach (var dir in listing.Directories.Where(d => !keptDirs.Contains(d.RelativePath) && d.ModifiedUtc < deleteBefore)
-                         .OrderByDescending(d => d.RelativePath.Count(c => c == '/')))
-            {
-                if (Directory.Exists(dir.FullPath) && !Directory.EnumerateFileSystemEntries(dir.FullPath).Any())
-                {
-                    Directory.Delete(dir.FullPath);
-                    directoriesDeleted++;
-                }
-            }
+            log?.End("COMPLETED", doomed.Count, directoriesDeleted);
         }
 
         return new VacuumResult
@@ -89,6 +86,29 @@ public static class Vacuum
             Bytes = doomed.Sum(f => f.Size),
             DirectoriesDeleted = directoriesDeleted,
         };
+    }
+
+    private static int Delete(List<VacuumListing.Entry> doomed, VacuumListing listing, HashSet<string> keptDirs, DateTimeOffset deleteBefore)
+    {
+        foreach (var file in doomed)
+        {
+            File.Delete(file.FullPath);
+        }
+
+        // Deepest first, so that a parent emptied by removing its children goes too. The age test uses the
+        // times listed before deleting, as deleting files updates a directory's modification time.
+        var deleted = 0;
+        foreach (var dir in listing.Directories.Where(d => !keptDirs.Contains(d.RelativePath) && d.ModifiedUtc < deleteBefore)
+                     .OrderByDescending(d => d.RelativePath.Count(c => c == '/')))
+        {
+            if (Directory.Exists(dir.FullPath) && !Directory.EnumerateFileSystemEntries(dir.FullPath).Any())
+            {
+                Directory.Delete(dir.FullPath);
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 
     private static HashSet<string> ReferencedFiles(Snapshot snapshot, long deleteBeforeMs)

@@ -19,6 +19,12 @@ public sealed record VacuumOptions
     /// </summary>
     public bool DisableRetentionCheck { get; init; }
 
+    /// <summary>
+    /// When true (the default), a vacuum that deletes (not a dry run) commits <c>VACUUM START</c> before and <c>VACUUM END</c>
+    /// after deleting, as Delta does, so the table's history records it. These commits change no data file.
+    /// </summary>
+    public bool LogToHistory { get; init; } = true;
+
     /// <summary>The clock that "now" comes from. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

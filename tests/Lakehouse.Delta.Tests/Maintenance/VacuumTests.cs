@@ -136,6 +136,37 @@ public sealed class VacuumTests
     }
 
     [Fact]
+    public void Run_Deleting_CommitsVacuumStartAndEndWithMetrics()
+    {
+        using var table = BuildTable();
+
+        Vacuum.Run(table.Path, new VacuumOptions { TimeProvider = new FixedClock(Now) });
+
+        var history = TableHistory.Read(table.Path, limit: 2);
+        Assert.Equal(["VACUUM END", "VACUUM START"], history.Select(h => h.Operation));
+        Assert.Equal([4L, 3], history.Select(h => h.Version));
+        Assert.Equal("COMPLETED", history[0].OperationParameters["status"]);
+        Assert.Equal("3", history[0].OperationMetrics["numDeletedFiles"]);
+        Assert.Equal("2", history[0].OperationMetrics["numVacuumedDirectories"]);
+        Assert.Equal("3", history[1].OperationMetrics["numFilesToDelete"]);
+        Assert.Equal("9", history[1].OperationMetrics["sizeOfDataToDelete"]);
+        Assert.Equal("604800000", history[1].OperationParameters["defaultRetentionMillis"]);
+        Assert.Equal(Snapshots.Snapshot.Load(table.Path, 2).Files.Select(f => f.Path).Order(), Snapshots.Snapshot.Load(table.Path).Files.Select(f => f.Path).Order());
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void Run_DryRunOrLoggingOff_CommitsNothing(bool dryRun, bool logToHistory)
+    {
+        using var table = BuildTable();
+
+        Vacuum.Run(table.Path, new VacuumOptions { DryRun = dryRun, LogToHistory = logToHistory, TimeProvider = new FixedClock(Now) });
+
+        Assert.Equal(2, Snapshots.Snapshot.Load(table.Path).Version);
+    }
+
+    [Fact]
     public void PathOf_SpecExampleDescriptor_ResolvesPrefixAndUuid()
     {
         // PROTOCOL.md, Deletion Vector Descriptor Schema, example: relative DV "ab^-aqEH.-t@S}K{vb[*k^".
