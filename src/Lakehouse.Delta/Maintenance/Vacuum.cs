@@ -128,7 +128,7 @@ public static class Vacuum
         foreach (var add in snapshot.Files)
         {
             Add(Storage.TablePaths.ResolveDataFile(root, add.Path));
-            if (add.DeletionVector is { } dv && DeletionVectorFiles.PathOf(root, dv) is { } dvPath)
+            if (add.DeletionVector is { } dv && DeletionVectorPath(root, dv) is { } dvPath)
             {
                 Add(dvPath);
             }
@@ -138,7 +138,7 @@ public static class Vacuum
         foreach (var remove in snapshot.Tombstones.Where(r => (r.DeletionTimestamp ?? 0) > deleteBeforeMs))
         {
             Add(Storage.TablePaths.ResolveDataFile(root, remove.Path));
-            if (remove.DeletionVector is { } dv && DeletionVectorFiles.PathOf(root, dv) is { } dvPath)
+            if (remove.DeletionVector is { } dv && DeletionVectorPath(root, dv) is { } dvPath)
             {
                 Add(dvPath);
             }
@@ -146,6 +146,9 @@ public static class Vacuum
 
         return keep;
     }
+
+    private static string? DeletionVectorPath(string root, Actions.DeletionVectorDescriptor dv) =>
+        dv.StorageType is "u" or "p" ? Data.Reading.DeletionVectors.DeletionVectorReader.AbsolutePath(dv, root) : null;
 
     internal static string Describe(TimeSpan t) =>
         t.TotalHours >= 1 && t.TotalHours % 1 == 0 ? $"{t.TotalHours:0} hours" : $"{t.TotalSeconds:0.###} seconds";

@@ -167,14 +167,24 @@ public sealed class VacuumTests
     }
 
     [Fact]
-    public void PathOf_SpecExampleDescriptor_ResolvesPrefixAndUuid()
+    public void Run_FileWithDeletionVector_KeepsItsVectorFileAndDeletesUnreferencedOnes()
     {
-        // PROTOCOL.md, Deletion Vector Descriptor Schema, example: relative DV "ab^-aqEH.-t@S}K{vb[*k^".
-        var dv = new DeletionVectorDescriptor { StorageType = "u", PathOrInlineDv = "ab^-aqEH.-t@S}K{vb[*k^", Offset = 4, SizeInBytes = 40, Cardinality = 6 };
+        using var table = BuildTable();
+        var store = new LocalLogStore(table.Path);
+        // PROTOCOL.md, Deletion Vector Descriptor Schema, example: "ab^-aqEH.-t@S}K{vb[*k^" is
+        // ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin under the table root.
+        var a = Snapshots.Snapshot.Load(store).Files.Single(f => f.Path == "_p=1/a.parquet");
+        var withDv = a with { DeletionVector = new DeletionVectorDescriptor { StorageType = "u", PathOrInlineDv = "ab^-aqEH.-t@S}K{vb[*k^", Offset = 4, SizeInBytes = 40, Cardinality = 6 } };
+        store.TryCreate(LogFileName.Commit(3), ActionJson.WriteCommit([new CommitInfo { Operation = "DELETE" }, RemoveFile.For(a, OldMs), withDv]));
+        Write(table, "ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin", OldMs);
+        Write(table, "ab/deletion_vector_00000000-0000-0000-0000-000000000000.bin", OldMs);
 
-        var path = DeletionVectorFiles.PathOf("/tables/t", dv);
+        var result = Vacuum.Run(table.Path, new VacuumOptions { TimeProvider = new FixedClock(Now), LogToHistory = false });
 
-        Assert.Equal("/tables/t/ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin", path);
+        Assert.Contains("ab/deletion_vector_00000000-0000-0000-0000-000000000000.bin", result.Files);
+        Assert.DoesNotContain("ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin", result.Files);
+        Assert.True(Exists(table, "ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin"));
+        Assert.True(Exists(table, "_p=1/a.parquet"));
     }
 
     private static void Write(TableCopy table, string relative, long mtimeMs)
