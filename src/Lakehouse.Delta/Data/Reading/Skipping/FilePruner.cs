@@ -57,7 +57,14 @@ internal sealed class FilePruner
         var literal = ValueComparer.Coerce(c.Value.Value, column.Type);
         if (column.IsPartition)
         {
-            return Exact(c.Operator, file.Partition(column.Field.Name), literal) is not { } result || result == wanted;
+            var value = file.Partition(column.Field.Name);
+            if (c.Operator != ComparisonOperator.NullSafeEqual && (value is null || literal is null))
+            {
+                // A comparison with NULL is NULL: neither true nor false.
+                return false;
+            }
+
+            return Exact(c.Operator, value, literal) is not { } result || result == wanted;
         }
 
         var op = c.Operator;
