@@ -90,8 +90,8 @@ public sealed class DeltaTable
         {
             ["isManaged"] = "false",
             ["description"] = "null",
-            ["partitionBy"] = JsonSerializer.Serialize(partitions),
-            ["properties"] = JsonSerializer.Serialize(configuration),
+            ["partitionBy"] = ParameterJson.Of(partitions),
+            ["properties"] = ParameterJson.Of(configuration),
         }, _clock);
         txn.SetProtocol(TableCreation.ProtocolFor(schema, configuration));
         txn.SetMetadata(new Metadata
@@ -126,7 +126,7 @@ public sealed class DeltaTable
     public CommitResult Delete(string? predicate = null)
     {
         var snapshot = Snapshot();
-        var parameters = new Dictionary<string, string> { ["predicate"] = JsonSerializer.Serialize(predicate is null ? System.Array.Empty<string>() : [predicate]) };
+        var parameters = new Dictionary<string, string> { ["predicate"] = ParameterJson.Of(predicate is null ? [] : [predicate]) };
         var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
         var matches = PartitionFilter(snapshot, predicate, "delete");
         if (predicate is null)
@@ -196,11 +196,11 @@ public sealed class DeltaTable
         var parameters = new Dictionary<string, string>
         {
             ["mode"] = overwrite ? "Overwrite" : "Append",
-            ["partitionBy"] = JsonSerializer.Serialize(snapshot.PartitionColumns),
+            ["partitionBy"] = ParameterJson.Of(snapshot.PartitionColumns),
         };
         if (options.ReplaceWhere is { } rw)
         {
-            parameters["predicate"] = JsonSerializer.Serialize(new[] { rw });
+            parameters["predicate"] = ParameterJson.Of([rw]);
         }
 
         var txn = Transaction.Start(snapshot, "WRITE", parameters, _clock);
