@@ -127,6 +127,19 @@ public class CheckpointWriterTests
         Assert.Equal(["add/clusteringProvider"], ours.Keys.Except(spark.Keys));
     }
 
+    [Fact]
+    public void Write_OlderVersionThanLastCheckpoint_LeavesLastCheckpointOnTheNewerOne()
+    {
+        using var table = TestTable.CopyOf("basic-with-inserts-deletes-checkpoint");
+
+        var written = CheckpointWriter.Write(Snapshot.Load(table.Path, 5), Now);
+
+        Assert.Equal(5, written.Version);
+        Assert.True(File.Exists(table.Log(LogFileName.Checkpoint(5))));
+        Assert.Equal(10, LastCheckpoint.TryRead(new LocalLogStore(table.Path))!.Version);
+        Assert.Equal(5, Snapshot.Load(table.Path, 7).Segment.CheckpointVersion);
+    }
+
     [Theory]
     [InlineData(0, 10, false)]
     [InlineData(9, 10, false)]
