@@ -21,9 +21,6 @@ public static class Optimize
     // Spark's spark.databricks.delta.optimize.maxDeletedRowsRatio.
     private const double MaxDeletedRowsRatio = 0.05;
 
-    // operationParameters hold JSON text as Spark writes it: quotes in a predicate stay readable (no \u0027).
-    private static readonly JsonSerializerOptions ParameterJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Compacts the small files of the table at <paramref name="tablePath"/>.</summary>
     /// <returns>What was compacted; <see cref="OptimizeResult.Version"/> is null when nothing needed it (no commit).</returns>
     /// <exception cref="DeltaException"><see cref="DeltaErrorKind.InvalidRequest"/> when <see cref="OptimizeOptions.Where"/> cannot be
@@ -63,8 +60,8 @@ public static class Optimize
         var removed = bins.SelectMany(b => b).ToList();
         var parameters = new Dictionary<string, string>
         {
-            ["predicate"] = JsonSerializer.Serialize(options.Where is null ? System.Array.Empty<string>() : [options.Where], ParameterJson),
-            ["zOrderBy"] = "[]",
+            ["predicate"] = ParameterJson.Of(options.Where is null ? [] : [options.Where]),
+            ["zOrderBy"] = ParameterJson.Of([]),
         };
         var transaction = Transaction.Start(snapshot, "OPTIMIZE", parameters, options.TimeProvider);
         // Only the compacted files were read: concurrent appends do not conflict, a concurrent removal of one of them does.
