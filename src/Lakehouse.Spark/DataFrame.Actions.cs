@@ -108,12 +108,13 @@ public sealed partial class DataFrame
     public Task CreateOrReplaceTempViewAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var command = new Command
-        {
-            CreateDataframeView = new CreateDataFrameViewCommand { Input = Relation, Name = name, IsGlobal = false, Replace = true },
-        };
-        return ExecuteCommandAsync(Session, command, cancellationToken);
+        return ExecuteCommandAsync(Session, TempViewCommand(name), cancellationToken);
     }
+
+    internal Command TempViewCommand(string name) => new()
+    {
+        CreateDataframeView = new CreateDataFrameViewCommand { Input = Relation, Name = name, IsGlobal = false, Replace = true },
+    };
 
     internal static async Task ExecuteCommandAsync(SparkSession session, Command command, CancellationToken cancellationToken)
     {

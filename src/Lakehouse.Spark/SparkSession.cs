@@ -43,10 +43,8 @@ public sealed class SparkSession : IAsyncDisposable
     public async Task<DataFrame> SqlAsync(string query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        // brief §1: SqlCommand.sql (field 1) is read by 3.5 and 4.0 alike; 4.0's `input` would be dropped by 3.5.
-        var command = new Command { SqlCommand = new SqlCommand { Sql = query } };
         Relation? result = null;
-        await foreach (var response in Client.ExecuteAsync(new Plan { Command = command }, cancellationToken).ConfigureAwait(false))
+        await foreach (var response in Client.ExecuteAsync(SqlPlan(query), cancellationToken).ConfigureAwait(false))
         {
             if (response.ResponseTypeCase == ExecutePlanResponse.ResponseTypeOneofCase.SqlCommandResult)
             {
@@ -131,6 +129,9 @@ public sealed class SparkSession : IAsyncDisposable
 
         await Client.DisposeAsync().ConfigureAwait(false);
     }
+
+    // brief §1: SqlCommand.sql (field 1) is read by 3.5 and 4.0 alike; 4.0's `input` would be dropped by 3.5.
+    internal static Plan SqlPlan(string query) => new() { Command = new Command { SqlCommand = new SqlCommand { Sql = query } } };
 
     internal long NextPlanId() => Interlocked.Increment(ref _nextPlanId) - 1;
 
