@@ -25,6 +25,26 @@ public sealed partial class DataFrame
         return rows;
     }
 
+    /// <summary>
+    /// Runs the plan and maps every row to <typeparamref name="T"/>: a constructor whose parameter names match
+    /// columns (positional records), else settable properties; names match case-insensitively.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="cancellationToken">Cancels the call and interrupts the operation.</param>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> cannot be built from the result's columns.</exception>
+    /// <exception cref="InvalidCastException">A value does not fit its member (e.g. null into a non-nullable int).</exception>
+    public async Task<IReadOnlyList<T>> CollectAsync<T>(CancellationToken cancellationToken = default)
+    {
+        var rows = await CollectAsync(cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var mapper = new RowMapper<T>(rows[0].Columns);
+        return [.. rows.Select(mapper.Map)];
+    }
+
     /// <summary>Runs the plan and streams the result as Arrow record batches (the caller disposes them).</summary>
     /// <param name="cancellationToken">Cancels the stream and interrupts the operation.</param>
     /// <exception cref="SparkConnectException">The server failed the plan.</exception>

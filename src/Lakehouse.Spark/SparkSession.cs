@@ -95,10 +95,19 @@ public sealed class SparkSession : IAsyncDisposable
     /// <summary>A DataFrame of Arrow record batches, shipped in the plan as a LocalRelation.</summary>
     /// <param name="schema">The batches' schema.</param>
     /// <param name="batches">The data.</param>
+    /// <exception cref="ArgumentException">The data is too large to ship inside a plan.</exception>
     public DataFrame CreateDataFrame(Schema schema, IEnumerable<RecordBatch> batches)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var data = ArrowLocalData.Serialize(schema, batches);
+        // brief §9.5: the plan travels in one gRPC message; larger local data belongs in files read by the server.
+        if (data.Length > Client.Connection.MaxMessageSize / 2)
+        {
+            throw new ArgumentException(
+                $"The local data is {data.Length:N0} bytes of Arrow, more than half the {Client.Connection.MaxMessageSize:N0}-byte message limit. Write it to Parquet or JSON files and read them with spark.Read instead.",
+                nameof(batches));
+        }
+
         return NewFrame(new Relation { LocalRelation = new LocalRelation { Data = ByteString.CopyFrom(data) } });
     }
 

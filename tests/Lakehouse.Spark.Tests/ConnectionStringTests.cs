@@ -102,12 +102,4 @@ public sealed class ConnectionStringTests
 
         Assert.DoesNotContain("s3cret", e.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Builder_LocalWithoutRegisteredEngine_ExplainsWhatToDo()
-    {
-        var e = Assert.Throws<InvalidOperationException>(() => SparkSession.Builder().Remote("local").Build());
-
-        Assert.Contains("Lakehouse.Embedded", e.Message, StringComparison.Ordinal);
-    }
 }
