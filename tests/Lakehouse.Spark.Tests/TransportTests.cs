@@ -31,6 +31,22 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task CollectAsync_FirstExecuteUnavailable_ReattachFindsNothingAndExecutesAgain()
+    {
+        // reattach.py: after a failure before any response, ReattachExecute; OPERATION_NOT_FOUND means the
+        // server never saw the plan, so it is sent again with the same operation id.
+        var behaviour = new LoopbackBehaviour { Batches = CannedData.IdBatches(2), UnavailableCalls = 1 };
+        await using var server = await LoopbackConnectServer.StartAsync(behaviour);
+        await using var spark = await SparkSession.Builder().Remote(server.ConnectionString()).Retry(LoopbackConnectServer.FastRetry()).CreateAsync();
+
+        var rows = await spark.Table("t").CollectAsync();
+
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(["ExecutePlan", "ReattachExecute", "ExecutePlan"], behaviour.Calls.Where(c => c is "ExecutePlan" or "ReattachExecute"));
+        Assert.Equal(Assert.Single(behaviour.Executes).OperationId, Assert.Single(behaviour.Reattaches).OperationId);
+    }
+
+    [Fact]
     public async Task CollectAsync_Completes_ReleasesTheExecution()
     {
         var behaviour = new LoopbackBehaviour { Batches = CannedData.IdBatches(1) };

@@ -215,7 +215,7 @@ public sealed partial class SparkConnectClient : IAsyncDisposable
         {
             await _stub.InterruptAsync(request, Options(CancellationToken.None)).ConfigureAwait(false);
         }
-        catch (RpcException)
+        catch (Exception e) when (e is RpcException or ObjectDisposedException or InvalidOperationException)
         {
             // Best effort: the caller already stopped reading; the server reaps abandoned operations itself.
         }
