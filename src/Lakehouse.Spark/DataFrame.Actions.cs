@@ -67,6 +67,20 @@ public sealed partial class DataFrame
         }
     }
 
+    /// <summary>The first <paramref name="count"/> rows.</summary>
+    /// <param name="count">Row count (≥ 0).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<IReadOnlyList<Row>> TakeAsync(int count, CancellationToken cancellationToken = default) =>
+        Limit(count).CollectAsync(cancellationToken);
+
+    /// <summary>The result's column names, from the server-computed schema (the plan is not run).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<string>> ColumnsAsync(CancellationToken cancellationToken = default)
+    {
+        var schema = await SchemaAsync(cancellationToken).ConfigureAwait(false);
+        return [.. schema.Struct.Fields.Select(f => f.Name)];
+    }
+
     /// <summary>Number of rows.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)

@@ -274,6 +274,21 @@ public sealed class TransportTests
 
         Assert.Equal(["id", "name"], schema.Struct.Fields.Select(f => f.Name));
         Assert.StartsWith("== Physical Plan ==", explain, StringComparison.Ordinal);
+        Assert.Equal(["id", "name"], await df.ColumnsAsync());
         Assert.Empty(behaviour.Executes);
+    }
+
+    [Fact]
+    public async Task TakeAsync_SendsALimitOverThePlan()
+    {
+        var behaviour = new LoopbackBehaviour { Batches = CannedData.IdBatches(1) };
+        await using var server = await LoopbackConnectServer.StartAsync(behaviour);
+        await using var spark = await server.SessionAsync();
+
+        await spark.Table("t").TakeAsync(1);
+
+        var limit = Assert.Single(behaviour.Executes).Plan.Root.Limit;
+        Assert.Equal(1, limit.Limit_);
+        Assert.Equal(P.Table("t", 0), limit.Input);
     }
 }
