@@ -122,4 +122,41 @@ public sealed class ArrowDataTests
         Assert.Empty(aggregate.GroupingExpressions);
         Assert.Equal(P.Fn("count", P.Int(1)), Assert.Single(aggregate.AggregateExpressions));
     }
+
+    [Fact]
+    public async Task ToArrowAsync_BatchesOutliveTheStream()
+    {
+        await using var server = await LoopbackConnectServer.StartAsync(new LoopbackBehaviour { Batches = CannedData.IdBatches(3) });
+        await using var spark = await server.SessionAsync();
+
+        var batches = new List<RecordBatch>();
+        await foreach (var batch in spark.Table("t").ToArrowAsync())
+        {
+            batches.Add(batch);
+        }
+
+        Assert.Equal([0L, 1, 2, 3, 4, 5], batches.SelectMany(b => ((Int64Array)b.Column("id")).Values.ToArray()));
+        batches.ForEach(b => b.Dispose());
+    }
+
+    private sealed record Event(DateTime At, DateTimeOffset Seen, Guid Id, byte[] Payload);
+
+    [Fact]
+    public async Task CreateDataFrame_TimestampsAndGuids_AreUtcInstantsAndStrings()
+    {
+        await using var spark = P.OfflineSession();
+        var id = Guid.NewGuid();
+        var at = new DateTime(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        var seen = new DateTimeOffset(2024, 3, 4, 7, 6, 7, TimeSpan.FromHours(2));
+
+        var df = spark.CreateDataFrame([new Event(at, seen, id, [9])]);
+
+        using var reader = new ArrowStreamReader(new MemoryStream(df.Relation.LocalRelation.Data.ToByteArray()));
+        var batch = (await reader.ReadNextRecordBatchAsync())!;
+        Assert.Equal("UTC", ((TimestampType)batch.Schema.GetFieldByName("At").DataType).Timezone);
+        Assert.Equal(new DateTimeOffset(at), ((TimestampArray)batch.Column(0)).GetTimestamp(0));
+        Assert.Equal(seen, ((TimestampArray)batch.Column(1)).GetTimestamp(0));
+        Assert.Equal(id.ToString(), ((StringArray)batch.Column(2)).GetString(0));
+        Assert.Equal([9], ((BinaryArray)batch.Column(3)).GetBytes(0).ToArray());
+    }
 }
