@@ -62,6 +62,16 @@ public sealed class PlanBuildingTests
         Assert.Equal(Fn("not", Fn("==", Attr("a"), Str("x"))), column.Expression);
     }
 
+    // PySpark column.py isin: UnresolvedFunction("in", [col, literals…]); one list argument is expanded.
+    [Fact]
+    public void IsIn_ValuesOrOneCollection_BuildsInCall()
+    {
+        var expected = Fn("in", Attr("c"), Str("DE"), Str("FR"));
+
+        Assert.Equal(expected, Col("c").IsIn("DE", "FR").Expression);
+        Assert.Equal(expected, Col("c").IsIn(new List<string> { "DE", "FR" }).Expression);
+    }
+
     // brief §3.2 WithColumns{aliases = rep Alias}; PySpark withColumn → WithColumns with one Alias.
     [Fact]
     public void WithColumn_BuildsWithColumnsAlias()
