@@ -83,6 +83,17 @@ public sealed class LiteralTests
     }
 
     [Fact]
+    public void Lit_Dictionary_IsMapWithKeyAndValueTypes()
+    {
+        var literal = Lit(new Dictionary<string, long> { ["a"] = 1, ["b"] = 2 }).Expression.Literal.Map;
+
+        Assert.Equal(DataType.KindOneofCase.String, literal.KeyType.KindCase);
+        Assert.Equal(DataType.KindOneofCase.Long, literal.ValueType.KindCase);
+        Assert.Equal(["a", "b"], literal.Keys.Select(k => k.String));
+        Assert.Equal([1L, 2L], literal.Values.Select(v => v.Long));
+    }
+
+    [Fact]
     public void Lit_UnsupportedType_ThrowsArgumentException()
     {
         var e = Assert.Throws<ArgumentException>(() => Lit(new object()));
