@@ -89,7 +89,6 @@ public sealed class DeltaTable
         var txn = Transaction.StartCreate(Store, "CREATE TABLE", new Dictionary<string, string>
         {
             ["isManaged"] = "false",
-            ["description"] = "null",
             ["partitionBy"] = ParameterJson.Of(partitions),
             ["properties"] = ParameterJson.Of(configuration),
         }, _clock);
@@ -127,6 +126,7 @@ public sealed class DeltaTable
     public async Task<CommitResult> DeleteAsync(string? predicate = null, CancellationToken cancellationToken = default)
     {
         var snapshot = Snapshot();
+        EnsureWritable(snapshot, removesData: true, "DELETE");
         var parameters = new Dictionary<string, string> { ["predicate"] = ParameterJson.Of(predicate is null ? [] : [predicate]) };
         var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
         var parsed = predicate is null ? null : PredicateParser.Parse(predicate);
@@ -232,6 +232,7 @@ public sealed class DeltaTable
         }
 
         var snapshot = Snapshot();
+        EnsureWritable(snapshot, removesData: overwrite, overwrite ? "OVERWRITE" : "WRITE");
         var list = batches.ToList();
         var metadata = SchemaEvolution.Resolve(snapshot, list, options.MergeSchema);
         var parameters = new Dictionary<string, string>
@@ -288,7 +289,7 @@ public sealed class DeltaTable
             if (!inScope!(values))
             {
                 throw new DeltaException(DeltaErrorKind.InvalidRequest,
-                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {Data.PartitionValues.Directory(snapshot.PartitionColumns, values)}, which the predicate does not match. "
+                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value ?? "null"}"))}, which the predicate does not match. "
                     + "Filter the data to the replaced partitions, or widen the predicate.", TablePath);
             }
         };
@@ -321,7 +322,19 @@ public sealed class DeltaTable
                 + $"(partition columns: {string.Join(", ", snapshot.PartitionColumns)}). Use a predicate on partition columns, or run the operation on Spark.", snapshot.TablePath);
         }
 
-        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema) == true;
+        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema, snapshot.ColumnMapping) == true;
+    }
+
+    // Checked again at commit; checking first means no data file is written for a commit that cannot happen.
+    private static void EnsureWritable(Snapshot snapshot, bool removesData, string operation)
+    {
+        TableFeatures.TableFeatureSupport.Validate(snapshot.Protocol, snapshot.Metadata, snapshot.TablePath, forWrite: true);
+        if (removesData && snapshot.Properties.AppendOnly)
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The table at {snapshot.TablePath} is append-only (delta.appendOnly=true): {operation} would remove data. "
+                + "Only appends are allowed; set delta.appendOnly=false on the table if removing data is intended.", snapshot.TablePath);
+        }
     }
 
     private static long NumRecords(AddFile file)

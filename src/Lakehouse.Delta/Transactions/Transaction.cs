@@ -194,7 +194,9 @@ public sealed class Transaction
                 + "Only appends are allowed; set delta.appendOnly=false on the table if removing data is intended.", _store.TablePath);
         }
 
-        var partitionColumns = metadata.PartitionColumns.ToHashSet(StringComparer.Ordinal);
+        // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
+        var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
+        var partitionColumns = metadata.PartitionColumns.Select(c => metadata.Schema[c].PhysicalName(mode)).ToHashSet(StringComparer.Ordinal);
         foreach (var add in _adds)
         {
             if (!add.PartitionValues.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(partitionColumns))

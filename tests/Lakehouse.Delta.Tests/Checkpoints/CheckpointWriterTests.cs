@@ -27,6 +27,7 @@ public class CheckpointWriterTests
         Assert.Equal(13, snapshot.Version);
         Assert.Equal(13, snapshot.Segment.CheckpointVersion);
         Assert.Empty(snapshot.Segment.Commits);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(table.Log(LogFileName.Checkpoint(13)))).ToUnixTimeMilliseconds(), snapshot.Timestamp);
         Assert.Equal(replay.Files.Keys.Order(StringComparer.Ordinal), snapshot.Files.Select(CheckpointReaderTests.Key).Order(StringComparer.Ordinal));
         Assert.All(snapshot.Files, f => Assert.Equal(replay.Files[f.Path].GetProperty("stats").GetString(), f.Stats));
         Assert.Equal(replay.Tombstones.Order(StringComparer.Ordinal), snapshot.Tombstones.Select(t => t.Path).Order(StringComparer.Ordinal));

@@ -91,4 +91,21 @@ public sealed class LogShapeTests
         Assert.Equal([1, 2], meta.Schema.Skip(1).Select(e => e.FieldId));
         Assert.Contains($"\"{physical[0]}\":0", snapshot.Files.Single().Stats);
     }
+
+    [Fact]
+    public async Task ColumnMappingPartitioned_PartitionValuesKeyedByPhysicalNameAndDeleteFindsThem()
+    {
+        using var dir = new TempDirectory("colmap-partitioned");
+        var table = DeltaTable.ForPath(dir.Path);
+        table.Create(TestData.IdPartSchema, ["part"], new Dictionary<string, string> { ["delta.columnMapping.mode"] = "name" });
+        await table.AppendAsync([TestData.Ids(0, 1, "a"), TestData.Ids(1, 1, "b")]);
+        var physical = table.Snapshot().Schema["part"].PhysicalName(Schema.ColumnMappingMode.Name);
+
+        await table.DeleteAsync("part = 'a'");
+
+        var file = Assert.Single(table.Snapshot().Files);
+        // PROTOCOL.md, Column Mapping: "partitionValues … keys are the physical names".
+        Assert.Equal([physical], file.PartitionValues.Keys);
+        Assert.Equal("b", file.PartitionValues[physical]);
+    }
 }

@@ -117,4 +117,25 @@ public sealed class RoundTripTests
         var stats = JsonNode.Parse(table.Snapshot().Files.Single().Stats!)!;
         Assert.Equal(["b", "s"], stats["nullCount"]!.AsObject().Select(kv => kv.Key));
     }
+
+    [Fact]
+    public async Task Append_DecimalAbove28Digits_FixedLengthBytesAndStats()
+    {
+        using var dir = new TempDirectory("big-decimal");
+        var table = DeltaTable.ForPath(dir.Path);
+        var batch = new RecordBatch.Builder()
+            .Append("dec", true, new Decimal128Array.Builder(new Decimal128Type(38, 2)).Append(12345.67m).Append(-0.01m).AppendNull().Build())
+            .Build();
+        table.Create(ArrowSchemaMapper.ToDelta(batch.Schema));
+
+        await table.AppendAsync([batch]);
+
+        var file = table.Snapshot().Files.Single();
+        var (_, meta, _) = await ParquetReadBack.ReadAsync(Path.Combine(dir.Path, file.Path));
+        var element = meta.Schema.Single(e => e.Name == "dec");
+        // Spark: FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold 38 digits (16).
+        Assert.Equal((Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY, 16), (element.Type!.Value, element.TypeLength!.Value));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"numRecords":3,"minValues":{"dec":-0.01},"maxValues":{"dec":12345.67},"nullCount":{"dec":1}}"""),
+            JsonNode.Parse(file.Stats!)), file.Stats);
+    }
 }

@@ -147,6 +147,24 @@ public sealed class TransactionTests
         Assert.True(table.Create(TestData.IdPartSchema, ifNotExists: true).Skipped);
     }
 
+    [Fact]
+    public async Task Append_TableNeedsUnsupportedWriterFeature_UnsupportedProtocolAndNoDataFile()
+    {
+        using var dir = new TempDirectory("unsupported");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "_delta_log"));
+        var schema = Schema.SchemaJson.ToJson(TestData.IdPartSchema);
+        File.WriteAllBytes(Path.Combine(dir.Path, "_delta_log", $"{0:D20}.json"), ActionJson.WriteCommit([
+            new Protocol { MinReaderVersion = 1, MinWriterVersion = 7, WriterFeatures = ["rowTracking"] },
+            new Metadata { SchemaString = schema },
+        ]));
+
+        var error = await Assert.ThrowsAsync<DeltaException>(() => DeltaTable.ForPath(dir.Path).AppendAsync([TestData.Ids(0, 1)]));
+
+        Assert.Equal(DeltaErrorKind.UnsupportedProtocol, error.Kind);
+        Assert.Contains("rowTracking", error.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.parquet", SearchOption.AllDirectories));
+    }
+
     /// <summary>Delegates to a real store but fails every commit, as a writer killed between data files and commit would.</summary>
     private sealed class FailingCommitStore(ILogStore inner) : ILogStore
     {

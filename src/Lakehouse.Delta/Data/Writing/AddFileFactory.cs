@@ -16,7 +16,7 @@ public static class AddFileFactory
     /// <param name="metadata">The table metadata the file belongs to (schema, partitioning, properties).</param>
     /// <param name="tablePath">The table root.</param>
     /// <param name="filePath">The Parquet file, inside the table root.</param>
-    /// <param name="partitionValues">Serialized partition values (see <see cref="PartitionValues.Format"/>), one per partition column.</param>
+    /// <param name="partitionValues">Serialized partition values (see <see cref="PartitionValues.Format"/>), one per partition column, keyed by physical name under column mapping.</param>
     /// <param name="dataChange">False when the file only rearranges existing rows.</param>
     /// <param name="cancellationToken">Cancels reading the footer.</param>
     /// <exception cref="ArgumentException">The file is outside the table, or the partition values do not match the partition columns.</exception>
@@ -33,13 +33,14 @@ public static class AddFileFactory
             throw new ArgumentException($"The file {full} is not inside the table directory {root}; move it under the table first.", nameof(filePath));
         }
 
-        if (!partitionValues.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(metadata.PartitionColumns))
+        var properties = new TableProperties(metadata.Configuration);
+        var partitionKeys = metadata.PartitionColumns.Select(c => metadata.Schema[c].PhysicalName(properties.ColumnMappingMode)).ToList();
+        if (!partitionValues.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(partitionKeys))
         {
             throw new ArgumentException(
-                $"Partition values are given for [{string.Join(", ", partitionValues.Keys)}] but the table is partitioned by [{string.Join(", ", metadata.PartitionColumns)}].", nameof(partitionValues));
+                $"Partition values are given for [{string.Join(", ", partitionValues.Keys)}] but the table is partitioned by [{string.Join(", ", partitionKeys)}] (physical names under column mapping).", nameof(partitionValues));
         }
 
-        var properties = new TableProperties(metadata.Configuration);
         var partitionColumns = metadata.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var dataSchema = new StructType(metadata.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name)));
         Parquet.Meta.FileMetaData footer;

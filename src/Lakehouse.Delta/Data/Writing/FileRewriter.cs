@@ -184,7 +184,7 @@ internal static class FileRewriter
         IReadOnlyDictionary<string, string?> partitionValues, ParquetSchema parquet, Dictionary<string, RawLeaf> leaves)
     {
         var top = tableSchema[column.Name];
-        var partition = partitionValues.Keys.FirstOrDefault(k => string.Equals(k, top.Name, StringComparison.OrdinalIgnoreCase));
+        var partition = partitionValues.Keys.FirstOrDefault(k => string.Equals(k, top.PhysicalName(mode), StringComparison.OrdinalIgnoreCase));
         if (partition is not null)
         {
             return (null, PartitionValues.Parse(partitionValues[partition], top.Type), top.Type);

@@ -143,6 +143,19 @@ internal static class FooterStatistics
         return unit?.NANOS is not null ? v => v / 100 : null;
     }
 
+    /// <summary>The decimal of an unscaled value and scale, or null when it does not fit <see cref="decimal"/>.</summary>
+    internal static object? TryScaled(BigInteger unscaled, int scale)
+    {
+        try
+        {
+            return Scaled(unscaled, scale);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
     // The unscaled integer and the column's scale make the decimal exactly (Spark writes -0.50, not -0.5).
     private static decimal Scaled(BigInteger unscaled, int scale)
     {

@@ -35,7 +35,8 @@ internal static class TableDataWriter
         {
             var (values, rows, _) = pending[key];
             pending.Remove(key);
-            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns, values) + "/";
+            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns,
+                partitionColumns.ToDictionary(c => c.Name, c => values[c.PhysicalName(mode)], StringComparer.Ordinal)) + "/";
             var name = $"part-{fileIndex++.ToString("D5", CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
             var written = await DataFileWriter.WriteAsync(Path.Combine(tableRoot, relativeDir + name), dataSchema, mode, numIndexedCols, rows, cancellationToken)
                 .ConfigureAwait(false);
@@ -52,7 +53,7 @@ internal static class TableDataWriter
 
         foreach (var batch in batches)
         {
-            var columnIndex = schema.Fields.ToDictionary(f => f.Name, f => ColumnIndex(batch, f.Name), StringComparer.Ordinal);
+            var columnIndex = schema.Fields.ToDictionary(f => f.Name, f => ColumnIndex(batch, f, partitionColumns.Contains(f)), StringComparer.Ordinal);
             var dataColumns = dataSchema.Fields.Select(f => columnIndex[f.Name]).ToArray();
             var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             var groupValues = new Dictionary<string, Dictionary<string, string?>>(StringComparer.Ordinal);
@@ -62,10 +63,11 @@ internal static class TableDataWriter
                 foreach (var p in partitionColumns)
                 {
                     var value = ArrowValues.Get(batch.Column(columnIndex[p.Name]), row, p.Type);
-                    values[p.Name] = PartitionValues.Format(value, p.Type);
+                    // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
+                    values[p.PhysicalName(mode)] = PartitionValues.Format(value, p.Type);
                 }
 
-                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.Name] is { } v ? "v" + v : "n"));
+                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.PhysicalName(mode)] is { } v ? "v" + v : "n"));
                 if (!groups.TryGetValue(key, out var list))
                 {
                     groups[key] = list = [];
@@ -105,18 +107,25 @@ internal static class TableDataWriter
         return adds;
     }
 
-    private static int ColumnIndex(RecordBatch batch, string name)
+    /// <summary>The batch column of a table column; -1 for a nullable data column the batch lacks (written as nulls, as Spark does).</summary>
+    private static int ColumnIndex(RecordBatch batch, StructField field, bool partition)
     {
         var fields = batch.Schema.FieldsList;
         for (var i = 0; i < fields.Count; i++)
         {
-            if (string.Equals(fields[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(fields[i].Name, field.Name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
         }
 
+        if (field.Nullable && !partition)
+        {
+            return -1;
+        }
+
         throw new DeltaException(DeltaErrorKind.InvalidRequest,
-            $"The data has no column '{name}' of the table; its columns are: {string.Join(", ", fields.Select(f => f.Name))}. Add the column (null values are fine if it is nullable).");
+            $"The data has no column '{field.Name}', which the table requires ({(partition ? "a partition column" : "not nullable")}); the data's columns are: "
+            + $"{string.Join(", ", fields.Select(f => f.Name))}. Add the column.");
     }
 }
