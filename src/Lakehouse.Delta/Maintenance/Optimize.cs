@@ -142,7 +142,7 @@ public static class Optimize
                 snapshot.TablePath);
         }
 
-        return values => PredicateEvaluator.OnPartitionValues(predicate, values, snapshot.Schema) == true;
+        return values => PredicateEvaluator.OnPartitionValues(predicate, values, snapshot.Schema, snapshot.ColumnMapping) == true;
     }
 
     private static string PartitionKey(IReadOnlyDictionary<string, string?> values) =>
