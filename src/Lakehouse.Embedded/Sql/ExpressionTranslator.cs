@@ -7,8 +7,10 @@ namespace Lakehouse.Embedded.Sql;
 /// Translates Spark Connect expressions to DuckDB SQL over a <see cref="Scope"/>. Anything it cannot translate with
 /// Spark's semantics raises an <see cref="EmbeddedException"/> naming it.
 /// </summary>
-internal sealed partial class ExpressionTranslator(Scope scope)
+internal sealed partial class ExpressionTranslator(Scope scope, Func<string, string?>? typeOf = null)
 {
+    private static readonly HashSet<string> Integral = ["byte", "short", "integer", "long"];
+
     public Scope Scope { get; } = scope;
 
     /// <summary>Translates an expression that may expand to several columns (<c>*</c>, <c>t.*</c>).</summary>
@@ -105,7 +107,15 @@ internal sealed partial class ExpressionTranslator(Scope scope)
 
         // Spark 4 runs with ANSI on: an invalid cast fails; TRY and LEGACY give NULL instead.
         var op = c.EvalMode is Expression.Types.Cast.Types.EvalMode.Try or Expression.Types.Cast.Types.EvalMode.Legacy ? "TRY_CAST" : "CAST";
-        return new SqlExpr($"{op}({inner.Sql} AS {Types.ToDuckDb(target)})", $"CAST({inner.Name} AS {Types.SparkSqlName(target)})");
+        var source = inner.Sql;
+        if (target is Lakehouse.Delta.Schema.PrimitiveType p && Integral.Contains(p.Name) && typeOf?.Invoke(inner.Sql) is { } sourceType
+            && (sourceType is "FLOAT" or "DOUBLE" || sourceType.StartsWith("DECIMAL", StringComparison.Ordinal)))
+        {
+            // Spark truncates fractions when casting to an integral type; DuckDB rounds.
+            source = $"trunc({source})";
+        }
+
+        return new SqlExpr($"{op}({source} AS {Types.ToDuckDb(target)})", $"CAST({inner.Name} AS {Types.SparkSqlName(target)})");
     }
 
     private SqlExpr Extract(Expression.Types.UnresolvedExtractValue x)

@@ -41,7 +41,12 @@ internal static partial class Functions
     };
 
     /// <summary>Date/time parts whose DuckDB functions return bigint where Spark returns int.</summary>
-    private static readonly HashSet<string> IntParts = ["year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear"];
+    /// <summary>Functions whose Spark result type is int where DuckDB's is bigint.</summary>
+    private static readonly HashSet<string> IntParts =
+    [
+        "year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear",
+        "length", "char_length", "character_length", "instr", "ascii", "bit_length", "octet_length", "size",
+    ];
 
     /// <summary>Translates a call.</summary>
     public static SqlExpr Translate(ExpressionTranslator tx, string functionName, RepeatedField<Expression> rawArgs, bool distinct)
@@ -112,7 +117,8 @@ internal static partial class Functions
     {
         if (IntParts.Contains(name))
         {
-            return new SqlExpr($"CAST({call(name)} AS INTEGER)", sparkName(name));
+            var duckName = Renamed.GetValueOrDefault(name, name);
+            return new SqlExpr($"CAST({call(duckName)} AS INTEGER)", sparkName(name));
         }
 
         if (Same.Contains(name))

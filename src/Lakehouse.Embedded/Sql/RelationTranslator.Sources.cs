@@ -63,7 +63,7 @@ internal sealed partial class RelationTranslator
         }
         else
         {
-            on = j.JoinCondition is null ? (kind == "CROSS" ? "" : " ON TRUE") : " ON " + new ExpressionTranslator(scope).Translate(j.JoinCondition).Sql;
+            on = j.JoinCondition is null ? (kind == "CROSS" ? "" : " ON TRUE") : " ON " + Expressions(scope).Translate(j.JoinCondition).Sql;
             if (kind == "INNER" && j.JoinCondition is null)
             {
                 kind = "CROSS";

@@ -79,11 +79,19 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private string NextAlias() => $"t{++_aliases}";
 
+    /// <summary>An expression translator over a scope that can ask DuckDB for the type of an expression.</summary>
+    private ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
+    {
+        var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
+        var described = context.Describe($"SELECT {sql} AS v{from}");
+        return described.Count == 1 ? described[0].Type : null;
+    });
+
     /// <summary>SELECT of expressions over one input, keeping pass-through columns' identity.</summary>
     private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, string suffix = "")
     {
         var alias = NextAlias();
-        var tx = new ExpressionTranslator(Scope.Of(alias, input));
+        var tx = Expressions(Scope.Of(alias, input));
         var list = exprs(tx).ToList();
         return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}{suffix}");
     }
@@ -108,7 +116,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         if (p.Input is null)
         {
-            var tx = new ExpressionTranslator(new Scope([]));
+            var tx = Expressions(new Scope([]));
             return Build(p.Expressions.SelectMany(tx.TranslateMany).ToList(), "");
         }
 
@@ -119,7 +127,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(f.Input);
         var alias = NextAlias();
-        var cond = new ExpressionTranslator(Scope.Of(alias, input)).Translate(f.Condition);
+        var cond = Expressions(Scope.Of(alias, input)).Translate(f.Condition);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} WHERE {cond.Sql}" };
     }
 
@@ -127,7 +135,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(s.Input);
         var alias = NextAlias();
-        var tx = new ExpressionTranslator(Scope.Of(alias, input));
+        var tx = Expressions(Scope.Of(alias, input));
         var keys = s.Order.Select(o => tx.SortOrder(o).Sql);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} ORDER BY {string.Join(", ", keys)}" };
     }
@@ -146,7 +154,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(a.Input);
         var alias = NextAlias();
-        var tx = new ExpressionTranslator(Scope.Of(alias, input));
+        var tx = Expressions(Scope.Of(alias, input));
         var groups = a.GroupingExpressions.Select(tx.Translate).ToList();
         var aggs = a.AggregateExpressions.Select(tx.Translate).ToList();
         var groupBy = a.GroupType switch
@@ -256,7 +264,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
         foreach (var e in d.Columns)
         {
-            var tx = new ExpressionTranslator(scope);
+            var tx = Expressions(scope);
             if (tx.Translate(e).Source is { } src)
             {
                 dropped.Add(src);

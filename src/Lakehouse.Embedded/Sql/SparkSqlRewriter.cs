@@ -22,15 +22,18 @@ internal static partial class SparkSqlRewriter
             var replacement = table(parts, version, ts);
             return replacement is null ? m.Value : $"{m.Groups["kw"].Value} ({replacement})";
         });
-        return Unmask(Backquotes(result), strings);
+        return Unmask(Backquotes(Div().Replace(result, "//")), strings);
     }
 
     /// <summary>Rewrites an expression fragment (selectExpr / expr / filter strings).</summary>
     public static string RewriteExpression(string sql)
     {
         var masked = MaskStrings(sql, out var strings);
-        return Unmask(Backquotes(masked), strings);
+        return Unmask(Backquotes(Div().Replace(masked, "//")), strings);
     }
+
+    [GeneratedRegex(@"\bdiv\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Div();
 
     private static string Backquotes(string s) => BackquotedIdent().Replace(s, m => SqlText.Ident(m.Groups[1].Value.Replace("``", "`", StringComparison.Ordinal)));
 
