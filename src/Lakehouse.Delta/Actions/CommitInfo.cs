@@ -40,5 +40,5 @@ public sealed record CommitInfo
     [JsonPropertyName("txnId")] public string? TxnId { get; init; }
 
     /// <summary>Fields this library does not model, kept as written.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 }
