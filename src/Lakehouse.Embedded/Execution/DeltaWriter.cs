@@ -62,10 +62,8 @@ internal static class DeltaWriter
         }
         else
         {
-            var described = session.Describe(sql);
-            var schema = new StructType(described.Select(d => new StructField(d.Name, Types.FromDuckDb(d.Type) ?? PrimitiveType.String)));
-            var partitionColumns = write.PartitioningColumns.Select(p => schema.Find(p)?.Name ?? throw Errors.UnresolvedColumn(p, schema.Fields.Select(f => f.Name))).ToList();
-            table.Create(schema, partitionColumns, ifNotExists: true);
+            CreateWithData(session, table, sql, write, options, cancellationToken);
+            return;
         }
 
         var writeOptions = new WriteOptions
@@ -97,6 +95,47 @@ internal static class DeltaWriter
         }
     }
 
+    /// <summary>The first write: protocol, metadata and data in one commit (version 0), as Spark's first save does.</summary>
+    private static void CreateWithData(EngineSession session, DeltaTable table, string sql, WriteOperation write, Dictionary<string, string> options, CancellationToken cancellationToken)
+    {
+        var described = session.Describe(sql);
+        var schema = new StructType(described.Select(d => new StructField(d.Name, Types.FromDuckDb(d.Type) ?? PrimitiveType.String)));
+        var partitionColumns = write.PartitioningColumns.Select(p => schema.Find(p)?.Name ?? throw Errors.UnresolvedColumn(p, schema.Fields.Select(f => f.Name))).ToList();
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal);
+        var txn = Transaction.StartCreate(table.Store, "WRITE", new Dictionary<string, string>
+        {
+            ["mode"] = write.Mode == WriteOperation.Types.SaveMode.Overwrite ? "Overwrite" : write.Mode == WriteOperation.Types.SaveMode.Append ? "Append" : "ErrorIfExists",
+            ["partitionBy"] = System.Text.Json.JsonSerializer.Serialize(partitionColumns),
+        });
+        var metadata = new Lakehouse.Delta.Actions.Metadata
+        {
+            SchemaString = SchemaJson.ToJson(schema),
+            PartitionColumns = partitionColumns,
+            Configuration = configuration,
+            CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        txn.SetProtocol(TableCreation.ProtocolFor(schema, configuration));
+        txn.SetMetadata(metadata);
+        if (options.TryGetValue("txnAppId", out var appId) && options.TryGetValue("txnVersion", out var v)
+            && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version))
+        {
+            txn.SetAppTransaction(appId, version);
+        }
+
+        var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
+        try
+        {
+            var adds = Lakehouse.Delta.Data.Writing.TableDataWriter.WriteAsync(table.TablePath, metadata, batches, 1_000_000, null, cancellationToken).GetAwaiter().GetResult();
+            adds.ForEach(txn.Add);
+            txn.SetMetric("numFiles", adds.Count);
+            txn.Commit();
+        }
+        catch (DeltaException e)
+        {
+            throw new EmbeddedException("LAKEHOUSE_DELTA_" + e.Kind.ToString().ToUpperInvariant(), "42000", e.Message, null, e);
+        }
+    }
+
     private static void CopyFiles(EngineSession session, string sql, string path, string format, WriteOperation write)
     {
         var mode = write.Mode == WriteOperation.Types.SaveMode.Unspecified ? WriteOperation.Types.SaveMode.ErrorIfExists : write.Mode;
@@ -125,8 +164,15 @@ internal static class DeltaWriter
         };
         var partition = write.PartitioningColumns.Count > 0 ? $", PARTITION_BY ({string.Join(", ", write.PartitioningColumns.Select(SqlText.Ident))})" : "";
         var header = format == "csv" && write.Options.TryGetValue("header", out var h) && h.Equals("true", StringComparison.OrdinalIgnoreCase) ? ", HEADER true" : format == "csv" ? ", HEADER false" : "";
-        var pattern = $"part-{{uuid}}";
-        session.NonQuery($"COPY ({sql}) TO {SqlText.Str(path)} (FORMAT {duckFormat}, FILENAME_PATTERN {SqlText.Str(pattern)}, FILE_EXTENSION {SqlText.Str(extension)}, APPEND true{partition}{header})");
+        if (partition.Length > 0)
+        {
+            session.NonQuery($"COPY ({sql}) TO {SqlText.Str(path)} (FORMAT {duckFormat}, FILENAME_PATTERN 'part-{{uuid}}', FILE_EXTENSION {SqlText.Str(extension)}, APPEND true{partition}{header})");
+        }
+        else
+        {
+            var file = Path.Combine(path, $"part-{Guid.NewGuid():N}.{extension}");
+            session.NonQuery($"COPY ({sql}) TO {SqlText.Str(file)} (FORMAT {duckFormat}{header})");
+        }
     }
 
     private static bool Flag(Dictionary<string, string> options, string key) =>
