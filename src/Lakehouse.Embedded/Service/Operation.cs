@@ -11,6 +11,9 @@ internal sealed class Operation(string operationId, IReadOnlyCollection<string> 
 {
     private readonly object _sync = new();
     private readonly List<ExecutePlanResponse?> _responses = [];
+
+    // Ids outlive released responses: a client reattaches after the last response it saw, which it may have released.
+    private readonly List<string> _ids = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _done;
     private Exception? _error;
@@ -28,6 +31,7 @@ internal sealed class Operation(string operationId, IReadOnlyCollection<string> 
         lock (_sync)
         {
             _responses.Add(response);
+            _ids.Add(response.ResponseId);
             Signal();
         }
     }
@@ -47,7 +51,7 @@ internal sealed class Operation(string operationId, IReadOnlyCollection<string> 
     {
         lock (_sync)
         {
-            var i = _responses.FindIndex(r => r?.ResponseId == responseId);
+            var i = _ids.IndexOf(responseId);
             return i < 0 ? null : i + 1;
         }
     }
@@ -98,7 +102,7 @@ internal sealed class Operation(string operationId, IReadOnlyCollection<string> 
     {
         lock (_sync)
         {
-            var i = _responses.FindIndex(r => r?.ResponseId == responseId);
+            var i = _ids.IndexOf(responseId);
             for (var k = 0; k <= i; k++)
             {
                 _responses[k] = null;
