@@ -34,7 +34,7 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
         _ = Task.Run(() => RunAsync(session, request, operation), CancellationToken.None);
         try
         {
-            await StreamAsync(session, operation, 0, responseStream, context).ConfigureAwait(false);
+            await StreamAsync(operation, 0, responseStream, context).ConfigureAwait(false);
         }
         finally
         {
@@ -62,7 +62,7 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
                 ?? throw ErrorStatus.Handle("INVALID_CURSOR.POSITION_NOT_AVAILABLE", $"The response {request.LastResponseId} of operation {request.OperationId} is not available any more.");
         }
 
-        await StreamAsync(session, operation, position, responseStream, context).ConfigureAwait(false);
+        await StreamAsync(operation, position, responseStream, context).ConfigureAwait(false);
     }
 
     public Task<ReleaseExecuteResponse> ReleaseExecute(ReleaseExecuteRequest request, ServerCallContext context)
@@ -183,9 +183,8 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
         }
     }
 
-    private async Task StreamAsync(SessionState session, Operation operation, int position, IServerStreamWriter<ExecutePlanResponse> stream, ServerCallContext context)
+    private async Task StreamAsync(Operation operation, int position, IServerStreamWriter<ExecutePlanResponse> stream, ServerCallContext context)
     {
-        _ = session;
         var sent = 0;
         await foreach (var response in operation.ReadAsync(position, context.CancellationToken).ConfigureAwait(false))
         {

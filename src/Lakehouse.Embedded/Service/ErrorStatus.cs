@@ -45,7 +45,7 @@ internal static class ErrorStatus
     }
 
     /// <summary>An RPC-level error that is not an engine failure (bad handle, bad session id).</summary>
-    public static RpcException Handle(string errorClass, string message, StatusCode code = StatusCode.Internal) =>
+    public static RpcException Handle(string errorClass, string message) =>
         ToRpc(new EmbeddedException(errorClass, "HY000", message), Guid.NewGuid().ToString());
 
     /// <summary>FetchErrorDetails' view of an error.</summary>

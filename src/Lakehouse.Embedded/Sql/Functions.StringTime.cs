@@ -7,10 +7,8 @@ namespace Lakehouse.Embedded.Sql;
 /// <summary>String, date/time and hashing functions whose DuckDB counterparts differ from Spark's.</summary>
 internal static partial class Functions
 {
-    private static SqlExpr? StringAndTime(ExpressionTranslator tx, string name, RepeatedField<Expression> raw, List<SqlExpr> a, bool distinct)
+    private static SqlExpr? StringAndTime(string name, RepeatedField<Expression> raw, List<SqlExpr> a)
     {
-        _ = tx;
-        _ = distinct;
         string N(string fn) => $"{fn}({string.Join(", ", a.Select(x => x.Name))})";
         switch (name)
         {

@@ -107,7 +107,7 @@ internal static partial class Functions
                 return new SqlExpr($"({args[0].Sql} BETWEEN {args[1].Sql} AND {args[2].Sql})", $"(({args[0].Name} >= {args[1].Name}) AND ({args[0].Name} <= {args[2].Name}))");
         }
 
-        return StringAndTime(tx, name, rawArgs, args, distinct)
+        return StringAndTime(name, rawArgs, args)
             ?? Aggregate(name, args, distinct)
             ?? Simple(name, args, Call, SparkName)
             ?? throw Errors.UnsupportedFunction(functionName);

@@ -46,7 +46,7 @@ internal static class Literals
         _ => lit.LiteralTypeCase.ToString(),
     };
 
-    /// <summary>The literal's value as the text to compare with (for partition pruning and error messages).</summary>
+    /// <summary>True for byte, short, integer and long literals.</summary>
     public static bool IsIntegral(Expression.Types.Literal lit) => lit.LiteralTypeCase is
         Expression.Types.Literal.LiteralTypeOneofCase.Byte or Expression.Types.Literal.LiteralTypeOneofCase.Short or
         Expression.Types.Literal.LiteralTypeOneofCase.Integer or Expression.Types.Literal.LiteralTypeOneofCase.Long;
