@@ -81,6 +81,36 @@ public sealed class ServerTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task ExecutePlan_ManyRows_BatchesOfMaxRecordsPerBatch()
+    {
+        var client = RawClient(out var channel);
+        using var _ = channel;
+        using var call = client.ExecutePlan(new ExecutePlanRequest { SessionId = Guid.NewGuid().ToString(), Plan = RangePlan(25_000), UserContext = new UserContext() });
+        var counts = new List<long>();
+        long next = 0;
+        await foreach (var r in call.ResponseStream.ReadAllAsync())
+        {
+            if (r.ArrowBatch is null)
+            {
+                continue;
+            }
+
+            counts.Add(r.ArrowBatch.RowCount);
+            using var reader = new Apache.Arrow.Ipc.ArrowStreamReader(new MemoryStream(r.ArrowBatch.Data.ToByteArray()));
+            var batch = reader.ReadNextRecordBatch();
+            Assert.Equal(r.ArrowBatch.RowCount, batch.Length);
+            var ids = (Apache.Arrow.Int64Array)batch.Column(0);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                Assert.Equal(next++, ids.GetValue(i));
+            }
+        }
+
+        // The default spark.sql.execution.arrow.maxRecordsPerBatch is 10,000.
+        Assert.Equal([10_000L, 10_000L, 5_000L], counts);
+    }
+
+    [Fact]
     public async Task Session_NonUuidId_IsInvalidHandleFormat()
     {
         var client = RawClient(out var channel);

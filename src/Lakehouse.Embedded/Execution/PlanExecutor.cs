@@ -126,21 +126,49 @@ internal static partial class PlanExecutor
         yield return new ExecutionItem.BatchItem(ArrowResults.SingleString("show_string", text));
     }
 
+    /// <summary>
+    /// Regroups DuckDB's vector-sized batches (2,048 rows) into batches of up to <paramref name="maxRows"/> rows, as
+    /// Spark sizes them by <c>spark.sql.execution.arrow.maxRecordsPerBatch</c>: fewer, larger messages.
+    /// </summary>
     private static async IAsyncEnumerable<RecordBatch> Rebatch(IAsyncEnumerable<RecordBatch> source, int maxRows)
     {
+        var pending = new List<RecordBatch>();
+        var rows = 0;
         await foreach (var batch in source.ConfigureAwait(false))
         {
-            if (batch.Length <= maxRows)
+            for (var offset = 0; offset < batch.Length;)
             {
-                yield return batch;
-                continue;
-            }
-
-            for (var offset = 0; offset < batch.Length; offset += maxRows)
-            {
-                yield return batch.Slice(offset, Math.Min(maxRows, batch.Length - offset));
+                var take = Math.Min(maxRows - rows, batch.Length - offset);
+                pending.Add(offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take));
+                rows += take;
+                offset += take;
+                if (rows == maxRows)
+                {
+                    yield return Concat(pending, rows);
+                    pending.Clear();
+                    rows = 0;
+                }
             }
         }
+
+        if (rows > 0)
+        {
+            yield return Concat(pending, rows);
+        }
+    }
+
+    private static RecordBatch Concat(List<RecordBatch> batches, int rows)
+    {
+        if (batches.Count == 1)
+        {
+            return batches[0];
+        }
+
+        var schema = batches[0].Schema;
+        var columns = Enumerable.Range(0, schema.FieldsList.Count)
+            .Select(c => ArrowArrayConcatenator.Concatenate(batches.Select(b => b.Column(c)).ToList()))
+            .ToList();
+        return new RecordBatch(schema, columns, rows);
     }
 
     private static string Truncate(string s) => s.Length > 60 ? s[..60] + "…" : s;
