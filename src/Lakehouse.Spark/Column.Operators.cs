@@ -10,9 +10,9 @@ public sealed partial class Column
     /// <param name="other">A column or literal.</param>
     public Column EqNullSafe(object? other) => Fn("<=>", Functions.ToColumn(other));
 
-    /// <summary>Inequality.</summary>
+    /// <summary>Inequality, sent as <c>not(a == b)</c> as PySpark's connect Column does.</summary>
     /// <param name="other">A column or literal.</param>
-    public Column NotEqual(object? other) => Fn("!=", Functions.ToColumn(other));
+    public Column NotEqual(object? other) => EqualTo(other).Not();
 
     /// <summary>Greater than.</summary>
     /// <param name="other">A column or literal.</param>

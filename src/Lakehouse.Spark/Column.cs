@@ -53,8 +53,12 @@ public sealed partial class Column
     public Column IsNotNull() => Fn("isnotnull");
 
     /// <summary>True where the value equals one of <paramref name="values"/> (SQL <c>IN</c>).</summary>
-    /// <param name="values">Literal values or columns.</param>
-    public Column IsIn(params object?[] values) => Fn("in", [.. values.Select(Functions.ToColumn)]);
+    /// <param name="values">Literal values or columns; a single collection is expanded, as PySpark's isin does.</param>
+    public Column IsIn(params object?[] values)
+    {
+        var items = values is [System.Collections.IEnumerable list and not string and not byte[]] ? list.Cast<object?>() : values;
+        return Fn("in", [.. items.Select(Functions.ToColumn)]);
+    }
 
     /// <summary>SQL <c>LIKE</c> with <c>%</c> and <c>_</c> wildcards.</summary>
     /// <param name="pattern">The pattern.</param>

@@ -25,6 +25,26 @@ public sealed partial class DataFrame
         return rows;
     }
 
+    /// <summary>
+    /// Runs the plan and maps every row to <typeparamref name="T"/>: a constructor whose parameter names match
+    /// columns (positional records), else settable properties; names match case-insensitively.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="cancellationToken">Cancels the call and interrupts the operation.</param>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> cannot be built from the result's columns.</exception>
+    /// <exception cref="InvalidCastException">A value does not fit its member (e.g. null into a non-nullable int).</exception>
+    public async Task<IReadOnlyList<T>> CollectAsync<T>(CancellationToken cancellationToken = default)
+    {
+        var rows = await CollectAsync(cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var mapper = new RowMapper<T>(rows[0].Columns);
+        return [.. rows.Select(mapper.Map)];
+    }
+
     /// <summary>Runs the plan and streams the result as Arrow record batches (the caller disposes them).</summary>
     /// <param name="cancellationToken">Cancels the stream and interrupts the operation.</param>
     /// <exception cref="SparkConnectException">The server failed the plan.</exception>
@@ -45,6 +65,20 @@ public sealed partial class DataFrame
                 yield return batch;
             }
         }
+    }
+
+    /// <summary>The first <paramref name="count"/> rows.</summary>
+    /// <param name="count">Row count (≥ 0).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<IReadOnlyList<Row>> TakeAsync(int count, CancellationToken cancellationToken = default) =>
+        Limit(count).CollectAsync(cancellationToken);
+
+    /// <summary>The result's column names, from the server-computed schema (the plan is not run).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<string>> ColumnsAsync(CancellationToken cancellationToken = default)
+    {
+        var schema = await SchemaAsync(cancellationToken).ConfigureAwait(false);
+        return [.. schema.Struct.Fields.Select(f => f.Name)];
     }
 
     /// <summary>Number of rows.</summary>
@@ -108,12 +142,13 @@ public sealed partial class DataFrame
     public Task CreateOrReplaceTempViewAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var command = new Command
-        {
-            CreateDataframeView = new CreateDataFrameViewCommand { Input = Relation, Name = name, IsGlobal = false, Replace = true },
-        };
-        return ExecuteCommandAsync(Session, command, cancellationToken);
+        return ExecuteCommandAsync(Session, TempViewCommand(name), cancellationToken);
     }
+
+    internal Command TempViewCommand(string name) => new()
+    {
+        CreateDataframeView = new CreateDataFrameViewCommand { Input = Relation, Name = name, IsGlobal = false, Replace = true },
+    };
 
     internal static async Task ExecuteCommandAsync(SparkSession session, Command command, CancellationToken cancellationToken)
     {

@@ -75,9 +75,7 @@ public sealed class DataFrameWriter
     public Task SaveAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var write = Operation();
-        write.Path = path;
-        return DataFrame.ExecuteCommandAsync(_frame.Session, new Command { WriteOperation = write }, cancellationToken);
+        return DataFrame.ExecuteCommandAsync(_frame.Session, SaveCommand(path), cancellationToken);
     }
 
     /// <summary>Writes to a table by name (created if missing).</summary>
@@ -87,16 +85,28 @@ public sealed class DataFrameWriter
     public Task SaveAsTableAsync(string tableName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        return DataFrame.ExecuteCommandAsync(_frame.Session, SaveAsTableCommand(tableName), cancellationToken);
+    }
+
+    internal Command SaveCommand(string path)
+    {
+        var write = Operation();
+        write.Path = path;
+        return new Command { WriteOperation = write };
+    }
+
+    internal Command SaveAsTableCommand(string tableName)
+    {
         var write = Operation();
         write.Table = new WriteOperation.Types.SaveTable
         {
             TableName = tableName, SaveMethod = WriteOperation.Types.SaveTable.Types.TableSaveMethod.SaveAsTable,
         };
-        return DataFrame.ExecuteCommandAsync(_frame.Session, new Command { WriteOperation = write }, cancellationToken);
+        return new Command { WriteOperation = write };
     }
 
     /// <summary>The WriteOperation without its target (path or table).</summary>
-    internal WriteOperation Operation()
+    private WriteOperation Operation()
     {
         var write = new WriteOperation { Input = _frame.Relation };
         if (_format is not null)

@@ -34,7 +34,7 @@ public static partial class Functions
     /// <summary>
     /// A literal. Supports null, bool, integers, float, double, decimal, string, byte[], DateOnly (date),
     /// DateTimeOffset and UTC/local DateTime (timestamp), unspecified-kind DateTime (timestamp_ntz),
-    /// TimeSpan (day-time interval) and arrays of those. A <see cref="Spark.Column"/> is returned as is.
+    /// TimeSpan (day-time interval), arrays of those and dictionaries (maps). A <see cref="Spark.Column"/> is returned as is.
     /// </summary>
     /// <param name="value">The value.</param>
     /// <exception cref="ArgumentException">The value's type has no Spark literal form.</exception>

@@ -34,9 +34,10 @@ internal static class Literals
         DateTime t when t.Kind == DateTimeKind.Unspecified => new() { TimestampNtz = Micros(t) },
         DateTime t => new() { Timestamp = Micros(t.ToUniversalTime()) },
         TimeSpan span => new() { DayTimeInterval = span.Ticks / TimeSpan.TicksPerMicrosecond },
+        IDictionary map => Map(map),
         IEnumerable items => Array(items),
         _ => throw new ArgumentException(
-            $"Values of type {value.GetType().Name} cannot be sent as Spark literals; use a primitive, string, decimal, DateOnly, DateTime(Offset), TimeSpan, byte[] or an array of those.",
+            $"Values of type {value.GetType().Name} cannot be sent as Spark literals; use a primitive, string, decimal, DateOnly, DateTime(Offset), TimeSpan, byte[], or an array or dictionary of those.",
             nameof(value)),
     };
 
@@ -64,6 +65,10 @@ internal static class Literals
         {
             Array = new() { ElementType = literal.Array.ElementType, ContainsNull = true },
         },
+        Expression.Types.Literal.LiteralTypeOneofCase.Map => new()
+        {
+            Map = new() { KeyType = literal.Map.KeyType, ValueType = literal.Map.ValueType, ValueContainsNull = true },
+        },
         _ => new() { Null = new() },
     };
 
@@ -79,11 +84,25 @@ internal static class Literals
         return new() { Decimal = new() { Value = text, Precision = Math.Max(precision, 1), Scale = scale } };
     }
 
+    private static Expression.Types.Literal Map(IDictionary map)
+    {
+        var keys = map.Keys.Cast<object?>().Select(From).ToList();
+        var values = map.Values.Cast<object?>().Select(From).ToList();
+        var literal = new Expression.Types.Literal.Types.Map { KeyType = ElementType(keys), ValueType = ElementType(values) };
+        literal.Keys.AddRange(keys);
+        literal.Values.AddRange(values);
+        return new() { Map = literal };
+    }
+
+    private static DataType ElementType(List<Expression.Types.Literal> items) =>
+        items.FirstOrDefault(e => e.LiteralTypeCase != Expression.Types.Literal.LiteralTypeOneofCase.Null) is { } first
+            ? TypeOf(first)
+            : new DataType { Null = new() };
+
     private static Expression.Types.Literal Array(IEnumerable items)
     {
         var elements = items.Cast<object?>().Select(From).ToList();
-        var element = elements.FirstOrDefault(e => e.LiteralTypeCase != Expression.Types.Literal.LiteralTypeOneofCase.Null);
-        var array = new Expression.Types.Literal.Types.Array { ElementType = element is null ? new DataType { Null = new() } : TypeOf(element) };
+        var array = new Expression.Types.Literal.Types.Array { ElementType = ElementType(elements) };
         array.Elements.AddRange(elements);
         return new() { Array = array };
     }

@@ -43,10 +43,8 @@ public sealed class SparkSession : IAsyncDisposable
     public async Task<DataFrame> SqlAsync(string query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        // brief §1: SqlCommand.sql (field 1) is read by 3.5 and 4.0 alike; 4.0's `input` would be dropped by 3.5.
-        var command = new Command { SqlCommand = new SqlCommand { Sql = query } };
         Relation? result = null;
-        await foreach (var response in Client.ExecuteAsync(new Plan { Command = command }, cancellationToken).ConfigureAwait(false))
+        await foreach (var response in Client.ExecuteAsync(SqlPlan(query), cancellationToken).ConfigureAwait(false))
         {
             if (response.ResponseTypeCase == ExecutePlanResponse.ResponseTypeOneofCase.SqlCommandResult)
             {
@@ -97,10 +95,19 @@ public sealed class SparkSession : IAsyncDisposable
     /// <summary>A DataFrame of Arrow record batches, shipped in the plan as a LocalRelation.</summary>
     /// <param name="schema">The batches' schema.</param>
     /// <param name="batches">The data.</param>
+    /// <exception cref="ArgumentException">The data is too large to ship inside a plan.</exception>
     public DataFrame CreateDataFrame(Schema schema, IEnumerable<RecordBatch> batches)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var data = ArrowLocalData.Serialize(schema, batches);
+        // brief §9.5: the plan travels in one gRPC message; larger local data belongs in files read by the server.
+        if (data.Length > Client.Connection.MaxMessageSize / 2)
+        {
+            throw new ArgumentException(
+                $"The local data is {data.Length:N0} bytes of Arrow, more than half the {Client.Connection.MaxMessageSize:N0}-byte message limit. Write it to Parquet or JSON files and read them with spark.Read instead.",
+                nameof(batches));
+        }
+
         return NewFrame(new Relation { LocalRelation = new LocalRelation { Data = ByteString.CopyFrom(data) } });
     }
 
@@ -131,6 +138,9 @@ public sealed class SparkSession : IAsyncDisposable
 
         await Client.DisposeAsync().ConfigureAwait(false);
     }
+
+    // brief §1: SqlCommand.sql (field 1) is read by 3.5 and 4.0 alike; 4.0's `input` would be dropped by 3.5.
+    internal static Plan SqlPlan(string query) => new() { Command = new Command { SqlCommand = new SqlCommand { Sql = query } } };
 
     internal long NextPlanId() => Interlocked.Increment(ref _nextPlanId) - 1;
 

@@ -52,34 +52,50 @@ internal static class ArrowLocalData
     private static (IArrowType Type, IArrowArray Array) Column(Type clrType, List<object?> values, string name)
     {
         var t = Nullable.GetUnderlyingType(clrType) ?? clrType;
-        if (t == typeof(bool)) return (BooleanType.Default, Build(new BooleanArray.Builder(), values, (b, v) => b.Append((bool)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(sbyte)) return (Int8Type.Default, Build(new Int8Array.Builder(), values, (b, v) => b.Append((sbyte)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(short)) return (Int16Type.Default, Build(new Int16Array.Builder(), values, (b, v) => b.Append((short)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(int)) return (Int32Type.Default, Build(new Int32Array.Builder(), values, (b, v) => b.Append((int)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(long)) return (Int64Type.Default, Build(new Int64Array.Builder(), values, (b, v) => b.Append((long)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(float)) return (FloatType.Default, Build(new FloatArray.Builder(), values, (b, v) => b.Append((float)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(double)) return (DoubleType.Default, Build(new DoubleArray.Builder(), values, (b, v) => b.Append((double)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(string) || t == typeof(Guid)) return (StringType.Default, Build(new StringArray.Builder(), values, (b, v) => b.Append(v.ToString()), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(byte[])) return (BinaryType.Default, Build(new BinaryArray.Builder(), values, (b, v) => b.Append(((byte[])v).AsSpan()), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(DateOnly)) return (Date32Type.Default, Build(new Date32Array.Builder(), values, (b, v) => b.Append((DateOnly)v), b => b.AppendNull(), b => b.Build()));
-        if (t == typeof(decimal))
+        return t switch
         {
-            // Spark infers decimal(38,18) for decimals it cannot see the precision of (PySpark does the same).
-            var type = new Decimal128Type(38, 18);
-            return (type, Build(new Decimal128Array.Builder(type), values, (b, v) => b.Append((decimal)v), b => b.AppendNull(), b => b.Build()));
-        }
-
-        if (t == typeof(DateTimeOffset) || t == typeof(DateTime))
-        {
-            // Spark's timestamp is an instant: microseconds, UTC. A DateTime of unspecified kind is taken as UTC.
-            var type = new TimestampType(TimeUnit.Microsecond, "UTC");
-            return (type, Build(new TimestampArray.Builder(type), values, (b, v) => b.Append(v is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d, DateTimeKind.Utc)) : (DateTimeOffset)v), b => b.AppendNull(), b => b.Build()));
-        }
-
-        throw new ArgumentException(
-            $"Property '{name}' has type {clrType.Name}, which CreateDataFrame cannot turn into an Arrow column. Use primitives, string, decimal, DateOnly, DateTime(Offset), Guid or byte[], or pass Arrow batches.",
-            nameof(clrType));
+            _ when t == typeof(bool) => (BooleanType.Default, Build(new BooleanArray.Builder(), values, (b, v) => b.Append((bool)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(sbyte) => (Int8Type.Default, Build(new Int8Array.Builder(), values, (b, v) => b.Append((sbyte)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(short) => (Int16Type.Default, Build(new Int16Array.Builder(), values, (b, v) => b.Append((short)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(int) => (Int32Type.Default, Build(new Int32Array.Builder(), values, (b, v) => b.Append((int)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(long) => (Int64Type.Default, Build(new Int64Array.Builder(), values, (b, v) => b.Append((long)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(float) => (FloatType.Default, Build(new FloatArray.Builder(), values, (b, v) => b.Append((float)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(double) => (DoubleType.Default, Build(new DoubleArray.Builder(), values, (b, v) => b.Append((double)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(string) || t == typeof(Guid) =>
+                (StringType.Default, Build(new StringArray.Builder(), values, (b, v) => b.Append(v.ToString()), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(byte[]) =>
+                (BinaryType.Default, Build(new BinaryArray.Builder(), values, (b, v) => b.Append(((byte[])v).AsSpan()), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(DateOnly) =>
+                (Date32Type.Default, Build(new Date32Array.Builder(), values, (b, v) => b.Append((DateOnly)v), b => b.AppendNull(), b => b.Build())),
+            _ when t == typeof(decimal) => DecimalColumn(values),
+            _ when t == typeof(DateTimeOffset) || t == typeof(DateTime) => TimestampColumn(values),
+            _ => throw new ArgumentException(
+                $"Property '{name}' has type {clrType.Name}, which CreateDataFrame cannot turn into an Arrow column. Use primitives, string, decimal, DateOnly, DateTime(Offset), Guid or byte[], or pass Arrow batches.",
+                nameof(clrType)),
+        };
     }
+
+    // Spark infers decimal(38,18) for decimals whose precision it cannot see (PySpark does the same).
+    private static (IArrowType, IArrowArray) DecimalColumn(List<object?> values)
+    {
+        var type = new Decimal128Type(38, 18);
+        return (type, Build(new Decimal128Array.Builder(type), values, (b, v) => b.Append((decimal)v), b => b.AppendNull(), b => b.Build()));
+    }
+
+    // Spark's timestamp is an instant in microseconds, UTC; a DateTime of unspecified kind is taken as UTC.
+    private static (IArrowType, IArrowArray) TimestampColumn(List<object?> values)
+    {
+        var type = new TimestampType(TimeUnit.Microsecond, "UTC");
+        return (type, Build(new TimestampArray.Builder(type), values, (b, v) => b.Append(ToInstant(v)), b => b.AppendNull(), b => b.Build()));
+    }
+
+    private static DateTimeOffset ToInstant(object value) => value switch
+    {
+        DateTimeOffset offset => offset,
+        DateTime { Kind: DateTimeKind.Local } local => new DateTimeOffset(local.ToUniversalTime()),
+        DateTime other => new DateTimeOffset(DateTime.SpecifyKind(other, DateTimeKind.Utc)),
+        _ => throw new ArgumentException($"{value.GetType().Name} is not a timestamp.", nameof(value)),
+    };
 
     private static IArrowArray Build<TBuilder>(TBuilder builder, List<object?> values, Action<TBuilder, object> append, Action<TBuilder> appendNull, Func<TBuilder, IArrowArray> build)
     {

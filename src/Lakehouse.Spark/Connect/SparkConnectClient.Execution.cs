@@ -165,7 +165,7 @@ public sealed partial class SparkConnectClient
             {
                 await client._stub.ReleaseExecuteAsync(request, client.Options(CancellationToken.None)).ConfigureAwait(false);
             }
-            catch (RpcException)
+            catch (Exception e) when (e is RpcException or ObjectDisposedException or InvalidOperationException)
             {
                 // Best effort: the server reaps unreleased executions (spark.connect.execute.manager.detachedTimeout).
             }

@@ -144,7 +144,9 @@ public sealed partial class SparkConnectClient : IAsyncDisposable
         var request = new ReleaseSessionRequest { SessionId = SessionId, UserContext = UserContext(), ClientType = Connection.UserAgent };
         try
         {
-            await _stub.ReleaseSessionAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+            // Bounded: this runs on dispose, which must not hang on an unresponsive server.
+            var options = Options(cancellationToken).WithDeadline(DateTime.UtcNow.AddSeconds(10));
+            await _stub.ReleaseSessionAsync(request, options).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
@@ -215,7 +217,7 @@ public sealed partial class SparkConnectClient : IAsyncDisposable
         {
             await _stub.InterruptAsync(request, Options(CancellationToken.None)).ConfigureAwait(false);
         }
-        catch (RpcException)
+        catch (Exception e) when (e is RpcException or ObjectDisposedException or InvalidOperationException)
         {
             // Best effort: the caller already stopped reading; the server reaps abandoned operations itself.
         }

@@ -16,6 +16,9 @@ public static class SparkConnectTransports
         Volatile.Write(ref _local, transport);
     }
 
+    /// <summary>Forgets the registered local engine (tests).</summary>
+    internal static void ClearLocal() => Volatile.Write(ref _local, null);
+
     /// <summary>The transport for <paramref name="connection"/>: the registered local engine, or gRPC over the network.</summary>
     /// <exception cref="InvalidOperationException"><c>local</c> was asked for and no engine is registered.</exception>
     internal static ISparkConnectTransport For(SparkConnectionString connection) =>

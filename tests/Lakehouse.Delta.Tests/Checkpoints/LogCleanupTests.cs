@@ -24,8 +24,9 @@ public class LogCleanupTests
         var deleted = LogCleanup.Run(Snapshot.Load(table.Path), Now);
 
         Assert.Equal(
-            ["." + LogFileName.Commit(2) + ".crc", LogFileName.Commit(0), LogFileName.Commit(1), "00000000000000000002.crc", LogFileName.Commit(2), LogFileName.Commit(3)],
+            [LogFileName.Commit(0), LogFileName.Commit(1), "00000000000000000002.crc", LogFileName.Commit(2), LogFileName.Commit(3)],
             deleted);
+        Assert.False(File.Exists(table.Log("." + LogFileName.Commit(2) + ".crc")));
         Assert.True(File.Exists(table.Log(LogFileName.Checkpoint(4))));
         for (var v = 4L; v <= 9; v++)
         {

@@ -109,6 +109,37 @@ internal static class ArrowBuffers
         return new ArrayData(type, n, nulls, 0, [validity, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data.ToArray())], []);
     }
 
+    /// <summary>UTF-8 strings from .NET characters, sized in one pass and encoded in a second (the hot path of string columns).</summary>
+    public static ArrayData Utf8(IArrowType type, ReadOnlySpan<int> index, ReadOnlyMemory<char>[] chars)
+    {
+        var n = index.Length;
+        var offsets = new int[n + 1];
+        var valid = new bool[n];
+        var total = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (index[i] >= 0)
+            {
+                valid[i] = true;
+                total += Encoding.UTF8.GetByteCount(chars[index[i]].Span);
+            }
+
+            offsets[i + 1] = total;
+        }
+
+        var data = new byte[total];
+        for (var i = 0; i < n; i++)
+        {
+            if (index[i] >= 0)
+            {
+                Encoding.UTF8.GetBytes(chars[index[i]].Span, data.AsSpan(offsets[i]));
+            }
+        }
+
+        var (validity, nulls) = Validity(valid);
+        return new ArrayData(type, n, nulls, 0, [validity, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data)], []);
+    }
+
     /// <summary>Writes <paramref name="unscaled"/> as a 16-byte little-endian two's complement Decimal128 value.</summary>
     public static void WriteDecimal128(BigInteger unscaled, Span<byte> destination)
     {
@@ -167,12 +198,5 @@ internal static class ArrowBuffers
         var magnitude = ((BigInteger)(uint)bits[2] << 64) | ((BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
         var unscaled = bits[3] < 0 ? -magnitude : magnitude;
         return Rescale(unscaled, (bits[3] >> 16) & 0xFF, scale);
-    }
-
-    /// <summary>Appends UTF-8 of <paramref name="chars"/>.</summary>
-    public static void WriteUtf8(ReadOnlySpan<char> chars, ArrayBufferWriter data)
-    {
-        var span = data.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
-        data.Advance(Encoding.UTF8.GetBytes(chars, span));
     }
 }

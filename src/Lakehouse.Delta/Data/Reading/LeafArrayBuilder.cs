@@ -37,7 +37,7 @@ internal static class LeafArrayBuilder
             BooleanType when values is bool[] bools => ArrowBuffers.Booleans(index, i => bools[i]),
             StringType or BinaryType => values switch
             {
-                ReadOnlyMemory<char>[] chars => ArrowBuffers.Variable(type, index, (i, w) => ArrowBuffers.WriteUtf8(chars[i].Span, w)),
+                ReadOnlyMemory<char>[] chars => ArrowBuffers.Utf8(type, index, chars),
                 ReadOnlyMemory<byte>[] bytes => ArrowBuffers.Variable(type, index, (i, w) => w.Write(bytes[i].Span)),
                 _ => throw Mismatch(leaf, type),
             },

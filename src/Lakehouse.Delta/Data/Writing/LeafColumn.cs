@@ -46,14 +46,14 @@ internal sealed class LeafColumn<T> : LeafColumn
 {
     private readonly List<T> _values = [];
     private readonly Func<IArrowArray, int, T> _read;
-    private readonly Func<T, object>? _statsValue;
+    private readonly Func<T, object?>? _statsValue;
 
     /// <param name="field">The Parquet field.</param>
     /// <param name="statsPath">The statistics key.</param>
     /// <param name="statistics">Where statistics go, or null.</param>
     /// <param name="read">Reads a non-null value from an Arrow array.</param>
-    /// <param name="statsValue">Turns a value into its statistics form; null when the type has no min/max.</param>
-    public LeafColumn(DataField field, string statsPath, ColumnStatistics? statistics, Func<IArrowArray, int, T> read, Func<T, object>? statsValue)
+    /// <param name="statsValue">Turns a value into its statistics form (null: not representable, min/max dropped); null when the type has no min/max.</param>
+    public LeafColumn(DataField field, string statsPath, ColumnStatistics? statistics, Func<IArrowArray, int, T> read, Func<T, object?>? statsValue)
         : base(field, statsPath, statistics)
     {
         _read = read;
@@ -68,13 +68,17 @@ internal sealed class LeafColumn<T> : LeafColumn
         Repetitions.Add(repetition);
         if (Statistics is not null && _statsValue is not null)
         {
-            Statistics.AddValue(_statsValue(value));
+            if (_statsValue(value) is { } statsValue)
+            {
+                Statistics.AddValue(statsValue);
+            }
+            else
+            {
+                Statistics.DropMinMax();
+            }
         }
     }
 
     public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken) =>
-        writer.WriteAllPartsAsync<T>(Field, _values.ToArray(),
-            Field.MaxDefinitionLevel > 0 ? Definitions.ToArray() : null,
-            Field.MaxRepetitionLevel > 0 ? Repetitions.ToArray() : null,
-            cancellationToken);
+        LeafWriter.WriteAsync(writer, Field, _values.ToArray(), Definitions.ToArray(), Repetitions.ToArray(), cancellationToken);
 }

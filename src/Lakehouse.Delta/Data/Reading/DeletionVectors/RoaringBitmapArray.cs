@@ -6,11 +6,15 @@ namespace Lakehouse.Delta.Data.Reading.DeletionVectors;
 /// Decodes Delta's <c>RoaringBitmapArray</c> (PROTOCOL.md, Deletion Vector Format): a little-endian magic number
 /// 1681511377, then a 64-bit Roaring bitmap in the "portable" serialization — a bucket count, and per bucket the
 /// high 32 bits (key) followed by a standard 32-bit Roaring bitmap of the low 32 bits (RoaringFormatSpec).
+/// The native layout (magic 1681511376) is read too.
 /// </summary>
 internal static class RoaringBitmapArray
 {
     /// <summary>The magic number that starts the format.</summary>
     public const int MagicNumber = 1681511377;
+
+    /// <summary>The magic number of the older native layout, which Delta readers still accept.</summary>
+    public const int NativeMagicNumber = 1681511376;
 
     private const ushort SerialCookieNoRunContainer = 12346;
     private const ushort SerialCookie = 12347;
@@ -23,21 +27,25 @@ internal static class RoaringBitmapArray
     {
         try
         {
+            var result = new List<long>();
             var magic = BinaryPrimitives.ReadInt32LittleEndian(data);
-            if (magic != MagicNumber)
+            if (magic == MagicNumber)
+            {
+                DecodePortable(data[4..], result);
+            }
+            else if (magic == NativeMagicNumber)
+            {
+                DecodeNative(data[4..], bigEndianHeader: false, result);
+            }
+            else if (BinaryPrimitives.ReadInt32BigEndian(data) == NativeMagicNumber)
+            {
+                // The inline example of PROTOCOL.md (Deletion Vector Descriptor Schema, JSON Example 3) carries
+                // the native layout with its header integers big-endian; the bitmaps themselves are standard.
+                DecodeNative(data[4..], bigEndianHeader: true, result);
+            }
+            else
             {
                 throw new FormatException($"The deletion vector starts with {magic}, not the magic number {MagicNumber}.");
-            }
-
-            var position = 4;
-            var buckets = BinaryPrimitives.ReadInt64LittleEndian(data[position..]);
-            position += 8;
-            var result = new List<long>();
-            for (long b = 0; b < buckets; b++)
-            {
-                var high = (long)BinaryPrimitives.ReadUInt32LittleEndian(data[position..]) << 32;
-                position += 4;
-                position += Decode32(data[position..], low => result.Add(high | low));
             }
 
             return result.ToArray();
@@ -45,6 +53,35 @@ internal static class RoaringBitmapArray
         catch (ArgumentOutOfRangeException e)
         {
             throw new FormatException("The deletion vector is truncated.", e);
+        }
+    }
+
+    /// <summary>The portable 64-bit layout: a bucket count, then per bucket its key (the high 32 bits) and a 32-bit bitmap.</summary>
+    private static void DecodePortable(ReadOnlySpan<byte> data, List<long> result)
+    {
+        var buckets = BinaryPrimitives.ReadInt64LittleEndian(data);
+        var position = 8;
+        for (long b = 0; b < buckets; b++)
+        {
+            var high = (long)BinaryPrimitives.ReadUInt32LittleEndian(data[position..]) << 32;
+            position += 4;
+            position += Decode32(data[position..], low => result.Add(high | low));
+        }
+    }
+
+    /// <summary>Delta's native layout: a bitmap count, then per bitmap (the i-th holds high bits i) its size and a 32-bit bitmap.</summary>
+    private static void DecodeNative(ReadOnlySpan<byte> data, bool bigEndianHeader, List<long> result)
+    {
+        int Int(ReadOnlySpan<byte> s) => bigEndianHeader ? BinaryPrimitives.ReadInt32BigEndian(s) : BinaryPrimitives.ReadInt32LittleEndian(s);
+        var count = Int(data);
+        var position = 4;
+        for (long i = 0; i < count; i++)
+        {
+            var size = Int(data[position..]);
+            position += 4;
+            var high = i << 32;
+            Decode32(data.Slice(position, size), low => result.Add(high | low));
+            position += size;
         }
     }
 
