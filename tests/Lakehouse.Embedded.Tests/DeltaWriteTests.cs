@@ -30,6 +30,27 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Append_MatchingSchema_AddsOneFileWithStatsAndNoneForEmptyData()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "stream");
+        await using var spark = await server.SessionAsync();
+        await spark.Range(0, 1).Write.Format("delta").SaveAsync(path);
+        await spark.Range(10, 15).Write.Format("delta").Mode("append").SaveAsync(path);
+        var snapshot = DeltaTable.ForPath(path).Snapshot();
+        Assert.Equal(2, snapshot.Files.Count);
+        var added = snapshot.Files.Single(f => f.Stats!.Contains("\"numRecords\":5", StringComparison.Ordinal));
+        Assert.Contains("\"minValues\":{\"id\":10}", added.Stats, StringComparison.Ordinal);
+        Assert.Contains("\"maxValues\":{\"id\":14}", added.Stats, StringComparison.Ordinal);
+
+        await spark.Range(0, 0).Write.Format("delta").Mode("append").SaveAsync(path);
+        var after = DeltaTable.ForPath(path).Snapshot();
+        Assert.Equal(2, after.Version);
+        Assert.Equal(2, after.Files.Count);
+        Assert.Equal(6, await spark.Read.Delta(path).CountAsync());
+    }
+
+    [Fact]
     public async Task Save_ErrorIfExists_FailsWhenTableExists()
     {
         using var dir = new TempDir();

@@ -66,6 +66,12 @@ internal static class DeltaWriter
             return;
         }
 
+        if ((write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite) && !Flag(options, "mergeSchema")
+            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, cancellationToken))
+        {
+            return;
+        }
+
         var writeOptions = new WriteOptions
         {
             MergeSchema = Flag(options, "mergeSchema"),
