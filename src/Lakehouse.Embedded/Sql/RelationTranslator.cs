@@ -178,7 +178,8 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         }
 
         var scope = Scope.Of(alias, input);
-        var keys = d.ColumnNames.Select(n => scope.Resolve(SqlText.Ident(n) == n ? n : "`" + n.Replace("`", "``", StringComparison.Ordinal) + "`", null).Sql);
+        // Column names here are plain names, not identifiers: quote them so dots are not read as qualifiers.
+        var keys = d.ColumnNames.Select(n => scope.Resolve("`" + n.Replace("`", "``", StringComparison.Ordinal) + "`", null).Sql);
         return input with { Sql = $"SELECT DISTINCT ON ({string.Join(", ", keys)}) * FROM ({input.Sql}) AS {SqlText.Ident(alias)}" };
     }
 
@@ -272,7 +273,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         }
 
         var kept = input.Columns.Where(c => !dropped.Contains(c)).ToList();
+        if (kept.Count == 0)
+        {
+            throw Errors.Unsupported("drop all columns", "Dropping every column of a DataFrame (a DuckDB result needs at least one column)");
+        }
+
         var list = kept.Select(c => SqlText.Ident(alias) + "." + SqlText.Ident(c.Physical));
-        return new Frame($"SELECT {(kept.Count == 0 ? "NULL WHERE FALSE" : string.Join(", ", list))} FROM ({input.Sql}) AS {SqlText.Ident(alias)}", kept);
+        return new Frame($"SELECT {string.Join(", ", list)} FROM ({input.Sql}) AS {SqlText.Ident(alias)}", kept);
     }
 }
