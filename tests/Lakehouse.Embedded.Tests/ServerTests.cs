@@ -111,6 +111,31 @@ public sealed class ServerTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Error_ErrorInfoAndFetchErrorDetails_CarrySparkFields()
+    {
+        var client = RawClient(out var channel);
+        using var _ = channel;
+        var sessionId = Guid.NewGuid().ToString();
+        var plan = new Plan { Root = new Relation { Sql = new SQL { Query = "SELEC 1" } } };
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = client.ExecutePlan(new ExecutePlanRequest { SessionId = sessionId, Plan = plan, UserContext = new UserContext() });
+            await call.ResponseStream.ReadAllAsync().CountAsync();
+        });
+        Assert.Equal(StatusCode.Internal, e.StatusCode);
+        var status = Lakehouse.Spark.Protos.Rpc.Status.Parser.ParseFrom(e.Trailers.Single(t => t.Key == "grpc-status-details-bin").ValueBytes);
+        var info = status.Details.Single().Unpack<Lakehouse.Spark.Protos.Rpc.ErrorInfo>();
+        Assert.Equal("org.apache.spark.sql.catalyst.parser.ParseException", info.Reason);
+        Assert.Equal("PARSE_SYNTAX_ERROR", info.Metadata["errorClass"]);
+        Assert.Equal("42601", info.Metadata["sqlState"]);
+        Assert.Contains("ParseException", info.Metadata["classes"], StringComparison.Ordinal);
+
+        var details = await client.FetchErrorDetailsAsync(new FetchErrorDetailsRequest { SessionId = sessionId, ErrorId = info.Metadata["errorId"], UserContext = new UserContext() });
+        Assert.Equal(sessionId, details.SessionId);
+        Assert.Equal("PARSE_SYNTAX_ERROR", details.Errors[details.RootErrorIdx].SparkThrowable.ErrorClass);
+    }
+
+    [Fact]
     public async Task Session_NonUuidId_IsInvalidHandleFormat()
     {
         var client = RawClient(out var channel);
