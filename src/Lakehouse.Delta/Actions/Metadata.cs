@@ -19,7 +19,17 @@ public sealed record Metadata
     [JsonPropertyName("format")] public Format Format { get; init; } = new();
 
     /// <summary>The schema as Delta schema JSON (see <see cref="Schema"/> for the parsed form).</summary>
-    [JsonPropertyName("schemaString")] public string SchemaString { get; init; } = "";
+    [JsonPropertyName("schemaString")]
+    public string SchemaString
+    {
+        get => _schemaString;
+        init
+        {
+            // A `with` copy must not keep the parsed schema of the original.
+            _schemaString = value;
+            _schema = null;
+        }
+    }
 
     /// <summary>Partition column names, in order.</summary>
     [JsonPropertyName("partitionColumns")] public IReadOnlyList<string> PartitionColumns { get; init; } = [];
@@ -30,6 +40,7 @@ public sealed record Metadata
     /// <summary>Creation time, milliseconds since the epoch.</summary>
     [JsonPropertyName("createdTime")] public long? CreatedTime { get; init; }
 
+    private string _schemaString = "";
     private StructType? _schema;
 
     /// <summary>The parsed <see cref="SchemaString"/>.</summary>

@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using Apache.Arrow;
+using DuckDB.NET.Data;
+using Lakehouse.Embedded.Delta;
+using Lakehouse.Embedded.Sql;
+using Lakehouse.Spark.Protos;
+
+namespace Lakehouse.Embedded.Execution;
+
+/// <summary>
+/// One Spark session on the embedded engine: its own in-memory DuckDB connection (so temporary tables and views are
+/// per session), its Spark confs and its temp views. Operations on a session run one at a time, as DuckDB
+/// connections are not thread-safe.
+/// </summary>
+internal sealed partial class EngineSession : ITranslationContext, IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, Relation> _views = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _operationTables = [];
+    private int _tableCounter;
+
+    public EngineSession(string sessionId, EmbeddedOptions options)
+    {
+        SessionId = sessionId;
+        Options = options;
+        Config = new SessionConfig(options);
+        _connection = new DuckDBConnection("DataSource=:memory:");
+        _connection.Open();
+        NonQuery($"SET TimeZone = {SqlText.Str(Config.TimeZone)}");
+    }
+
+    public string SessionId { get; }
+
+    public EmbeddedOptions Options { get; }
+
+    public SessionConfig Config { get; }
+
+    /// <summary>Translates a relation into the final DuckDB statement and Spark's schema of its result.</summary>
+    public (string Sql, DataType Schema) Plan(Relation relation)
+    {
+        ApplyConfig();
+        var translator = new RelationTranslator(this);
+        var frame = translator.Translate(relation);
+        var sql = translator.Output(frame);
+        var described = Describe(sql);
+        var schema = Types.StructProto(described.Select(d => (d.Name, Types.FromDuckDb(d.Type))));
+        return (sql, schema);
+    }
+
+    /// <summary>Runs a query and streams its result as Arrow batches (at most <see cref="EmbeddedOptions.MaxRecordsPerBatch"/> rows each).</summary>
+    public async IAsyncEnumerable<RecordBatch> QueryAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.UseStreamingMode = true;
+        using var registration = cancellationToken.Register(command.Cancel);
+        var enumerator = command.ExecuteArrowBatchesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                RecordBatch batch;
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    batch = enumerator.Current;
+                }
+                catch (DuckDBException e)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw DuckDbErrors.Map(e, sql);
+                }
+
+                yield return batch;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The Arrow schema of a query's result, without reading rows.</summary>
+    public Apache.Arrow.Schema ArrowSchema(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM ({sql}) LIMIT 0";
+            using var stream = command.ExecuteArrowStream();
+            return stream.Schema;
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
+    /// <summary>Enters the session's one-operation-at-a-time section.</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Exit(this);
+    }
+
+    public IReadOnlyList<(string Name, string Type)> Describe(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "DESCRIBE " + sql;
+            using var reader = command.ExecuteReader();
+            var result = new List<(string, string)>();
+            while (reader.Read())
+            {
+                result.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result;
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
+    public string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf)
+    {
+        var full = Path.GetFullPath(path);
+        return DeltaScanSql.Sql(DeltaScanSql.Load(full, versionAsOf, timestampAsOf), Describe);
+    }
+
+    public string TablePath(string name)
+    {
+        var parts = Scope.SplitIdentifier(name);
+        if (parts.Count != 2 || parts.Any(p => p.Length == 0 || p.Contains('/', StringComparison.Ordinal) || p.Contains('\\', StringComparison.Ordinal) || p == ".."))
+        {
+            throw Errors.InvalidArgument("table name", $"'{name}' is not of the form database.table");
+        }
+
+        return Path.GetFullPath(Path.Combine(Options.Warehouse, parts[0], parts[1]));
+    }
+
+    public Relation? View(string name) => _views.GetValueOrDefault(name);
+
+    /// <summary>Registers a temp view (createOrReplaceTempView).</summary>
+    public void CreateView(string name, Relation input, bool replace)
+    {
+        if (!replace && _views.ContainsKey(name))
+        {
+            throw new EmbeddedException("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
+                $"Cannot create the temporary view `{name}` because it already exists. Use createOrReplaceTempView.",
+                new Dictionary<string, string> { ["relationName"] = $"`{name}`" });
+        }
+
+        // Validate now, as Spark analyzes the view's plan at creation.
+        Plan(input);
+        _views[name] = input;
+    }
+
+    public string LoadLocalRelation(LocalRelation local)
+    {
+        var name = $"__lakehouse_local_{++_tableCounter}";
+        LocalRelationLoader.Load(_connection, name, local);
+        _operationTables.Add(name);
+        return name;
+    }
+
+    /// <summary>Runs a statement that returns nothing.</summary>
+    public void NonQuery(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    private void ApplyConfig()
+    {
+        if (Config.TakeTimeZoneChange() is { } tz)
+        {
+            NonQuery($"SET TimeZone = {SqlText.Str(tz)}");
+        }
+    }
+
+    private void EndOperation()
+    {
+        // Views keep their plan, not their data: using a view loads its local data again.
+        foreach (var t in _operationTables)
+        {
+            NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(t)}");
+        }
+
+        _operationTables.Clear();
+    }
+
+    private sealed class Exit(EngineSession session) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                try
+                {
+                    session.EndOperation();
+                }
+                finally
+                {
+                    session._gate.Release();
+                }
+            }
+        }
+    }
+}

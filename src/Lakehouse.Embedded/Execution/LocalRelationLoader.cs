@@ -1,0 +1,130 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
+using DuckDB.NET.Data;
+using Lakehouse.Embedded.Sql;
+using Lakehouse.Spark.Protos;
+
+namespace Lakehouse.Embedded.Execution;
+
+/// <summary>
+/// Loads a <see cref="LocalRelation"/> (Arrow IPC stream bytes from <c>createDataFrame</c>) into a temporary DuckDB
+/// table through the appender. When the relation also carries a schema, columns are renamed and cast to it by position.
+/// </summary>
+internal static class LocalRelationLoader
+{
+    public static void Load(DuckDBConnection connection, string table, LocalRelation local)
+    {
+        var schema = local.HasSchema && !string.IsNullOrWhiteSpace(local.Schema) ? SparkDdl.ParseSchema(local.Schema) : null;
+        if (!local.HasData || local.Data.Length == 0)
+        {
+            if (schema is null)
+            {
+                throw Errors.InvalidArgument("LocalRelation", "neither data nor a schema was given");
+            }
+
+            Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} ({string.Join(", ", schema.Fields.Select(f => SqlText.Ident(f.Name) + " " + Types.ToDuckDb(f.Type)))})");
+            return;
+        }
+
+        using var stream = new MemoryStream(local.Data.ToByteArray());
+        using var reader = new ArrowStreamReader(stream);
+        var arrowSchema = reader.Schema;
+        var raw = table + "_raw";
+        var columns = arrowSchema.FieldsList.Select((f, i) => $"{SqlText.Ident("c" + i)} {RawType(f.DataType)}");
+        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(raw)} ({string.Join(", ", columns)})");
+        using (var appender = connection.CreateAppender("temp", "main", raw))
+        {
+            while (reader.ReadNextRecordBatch() is { } batch)
+            {
+                using (batch)
+                {
+                    for (var row = 0; row < batch.Length; row++)
+                    {
+                        var r = appender.CreateRow();
+                        for (var c = 0; c < batch.ColumnCount; c++)
+                        {
+                            Append(r, batch.Column(c), row);
+                        }
+
+                        r.EndRow();
+                    }
+                }
+            }
+        }
+
+        var select = arrowSchema.FieldsList.Select((f, i) =>
+        {
+            var source = SqlText.Ident("c" + i);
+            if (f.DataType is TimestampType { Timezone: not null and not "" })
+            {
+                // Arrow timestamps with a zone are UTC instants; the raw column holds their UTC wall clock.
+                source = $"timezone('UTC', {source})";
+            }
+
+            if (schema is not null && i < schema.Fields.Count)
+            {
+                return $"CAST({source} AS {Types.ToDuckDb(schema.Fields[i].Type)}) AS {SqlText.Ident(schema.Fields[i].Name)}";
+            }
+
+            return $"{source} AS {SqlText.Ident(f.Name)}";
+        });
+        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} AS SELECT {string.Join(", ", select)} FROM {SqlText.Ident(raw)}");
+        Execute(connection, $"DROP TABLE {SqlText.Ident(raw)}");
+    }
+
+    private static string RawType(IArrowType type) => type switch
+    {
+        Int8Type => "TINYINT",
+        Int16Type => "SMALLINT",
+        Int32Type => "INTEGER",
+        Int64Type => "BIGINT",
+        FloatType => "FLOAT",
+        DoubleType => "DOUBLE",
+        BooleanType => "BOOLEAN",
+        StringType or LargeStringType or StringViewType => "VARCHAR",
+        BinaryType or LargeBinaryType => "BLOB",
+        Date32Type or Date64Type => "DATE",
+        TimestampType => "TIMESTAMP",
+        Decimal128Type d => $"DECIMAL({d.Precision},{d.Scale})",
+        NullType => "INTEGER",
+        _ => throw Errors.Unsupported("local relation type", $"createDataFrame with a column of Arrow type {type.Name}"),
+    };
+
+    private static void Append(IDuckDBAppenderRow row, IArrowArray array, int i)
+    {
+        if (array.IsNull(i))
+        {
+            row.AppendNullValue();
+            return;
+        }
+
+        switch (array)
+        {
+            case Int8Array a: row.AppendValue(a.GetValue(i)); break;
+            case Int16Array a: row.AppendValue(a.GetValue(i)); break;
+            case Int32Array a: row.AppendValue(a.GetValue(i)); break;
+            case Int64Array a: row.AppendValue(a.GetValue(i)); break;
+            case FloatArray a: row.AppendValue(a.GetValue(i)); break;
+            case DoubleArray a: row.AppendValue(a.GetValue(i)); break;
+            case BooleanArray a: row.AppendValue(a.GetValue(i)); break;
+            case StringArray a: row.AppendValue(a.GetString(i)); break;
+            case LargeStringArray a: row.AppendValue(a.GetString(i)); break;
+            case StringViewArray a: row.AppendValue(a.GetString(i)); break;
+            case BinaryArray a: row.AppendValue(a.GetBytes(i).ToArray()); break;
+            case Date32Array a: row.AppendValue(a.GetDateOnly(i)); break;
+            case Date64Array a: row.AppendValue(a.GetDateOnly(i)); break;
+            case TimestampArray a: row.AppendValue(a.GetTimestamp(i)!.Value.UtcDateTime); break;
+            case Decimal128Array a: row.AppendValue(a.GetValue(i)); break;
+            case NullArray: row.AppendNullValue(); break;
+            default: throw Errors.Unsupported("local relation type", $"createDataFrame with a column of Arrow type {array.Data.DataType.Name}");
+        }
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,22 @@
+using Lakehouse.Spark.Protos;
+
+namespace Lakehouse.Embedded.Sql;
+
+/// <summary>What the translator needs from the session: schemas of SQL, tables by name or path, local data, views.</summary>
+internal interface ITranslationContext
+{
+    /// <summary>Column names and DuckDB type names of a SELECT statement, without running it.</summary>
+    IReadOnlyList<(string Name, string Type)> Describe(string sql);
+
+    /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp.</summary>
+    string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
+
+    /// <summary>The table directory for a name such as <c>bronze.orders</c>.</summary>
+    string TablePath(string name);
+
+    /// <summary>A session view registered with createOrReplaceTempView, or null.</summary>
+    Relation? View(string name);
+
+    /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
+    string LoadLocalRelation(LocalRelation local);
+}
