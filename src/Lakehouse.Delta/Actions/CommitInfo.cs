@@ -18,8 +18,8 @@ public sealed record CommitInfo
     /// <summary>Operation name as DESCRIBE HISTORY shows it (WRITE, MERGE, DELETE, OPTIMIZE, …).</summary>
     [JsonPropertyName("operation")] public string? Operation { get; init; }
 
-    /// <summary>Operation parameters; values are JSON-encoded strings, as Spark writes them.</summary>
-    [JsonPropertyName("operationParameters")] public IReadOnlyDictionary<string, string>? OperationParameters { get; init; }
+    /// <summary>Operation parameters; values are JSON-encoded strings, as Spark writes them (non-string values are kept as their JSON text).</summary>
+    [JsonPropertyName("operationParameters"), JsonConverter(typeof(LenientStringMapConverter))] public IReadOnlyDictionary<string, string>? OperationParameters { get; init; }
 
     /// <summary>The version the transaction read (absent for the first commit).</summary>
     [JsonPropertyName("readVersion")] public long? ReadVersion { get; init; }
@@ -31,7 +31,7 @@ public sealed record CommitInfo
     [JsonPropertyName("isBlindAppend")] public bool? IsBlindAppend { get; init; }
 
     /// <summary>Operation metrics (numFiles, numOutputRows, …); values are strings, as Spark writes them.</summary>
-    [JsonPropertyName("operationMetrics")] public IReadOnlyDictionary<string, string>? OperationMetrics { get; init; }
+    [JsonPropertyName("operationMetrics"), JsonConverter(typeof(LenientStringMapConverter))] public IReadOnlyDictionary<string, string>? OperationMetrics { get; init; }
 
     /// <summary>The writing engine, e.g. <c>Lakehouse.Delta/1.0</c>.</summary>
     [JsonPropertyName("engineInfo")] public string? EngineInfo { get; init; }
@@ -40,5 +40,5 @@ public sealed record CommitInfo
     [JsonPropertyName("txnId")] public string? TxnId { get; init; }
 
     /// <summary>Fields this library does not model, kept as written.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 }

@@ -29,7 +29,7 @@ public sealed record LastCheckpoint
     [JsonPropertyName("v2Checkpoint")] public JsonElement? V2Checkpoint { get; init; }
 
     /// <summary>Fields this library does not model (checkpointSchema, checksum, …).</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 
     /// <summary>Reads <c>_last_checkpoint</c>; null when it is missing or unreadable, since readers then fall back to listing (PROTOCOL.md, Last Checkpoint File).</summary>
     public static LastCheckpoint? TryRead(ILogStore store)

@@ -37,5 +37,26 @@ public static class TablePaths
 
     /// <summary>The <c>add.path</c> for a file at <paramref name="relativePath"/> under the table root: '/'-separated and URI-escaped per segment, as Spark writes it.</summary>
     public static string ToAddPath(string relativePath) =>
-        string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
+        string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(EscapePathSegment));
+
+    // Like java.net.URI for a relative path: characters legal in a path segment stay (so "col=value" is kept),
+    // everything else (space, '%', '#', '?', non-ASCII) is percent-encoded as UTF-8.
+    private static string EscapePathSegment(string segment)
+    {
+        var sb = new System.Text.StringBuilder(segment.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(segment))
+        {
+            var c = (char)b;
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || "-._~!$&'()*+,;=:@".Contains(c, StringComparison.Ordinal)))
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
 }

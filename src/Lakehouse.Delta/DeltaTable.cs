@@ -1,0 +1,296 @@
+using System.Text.Json;
+using Apache.Arrow;
+using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Data.Writing;
+using Lakehouse.Delta.Expressions;
+using Lakehouse.Delta.Schema;
+using Lakehouse.Delta.Snapshots;
+using Lakehouse.Delta.Storage;
+using Lakehouse.Delta.Transactions;
+
+namespace Lakehouse.Delta;
+
+/// <summary>
+/// A Delta table at a path: the entry point for reading its snapshots and for the write operations (create, append,
+/// overwrite, replaceWhere, delete, and the remove+add commit that copy-on-write MERGE and UPDATE use). Every write is
+/// one optimistic <see cref="Transaction"/>; data files are written before the commit, so a failed commit leaves only
+/// unreferenced files (vacuum removes them) and the table at its previous version.
+/// </summary>
+public sealed class DeltaTable
+{
+    private readonly TimeProvider _clock;
+
+    private DeltaTable(ILogStore store, TimeProvider clock)
+    {
+        Store = store;
+        _clock = clock;
+    }
+
+    /// <summary>The table at <paramref name="path"/> (a local path or <c>file:</c> URI); it need not exist yet.</summary>
+    public static DeltaTable ForPath(string path) => new(new LocalLogStore(path), TimeProvider.System);
+
+    /// <summary>The table behind <paramref name="store"/>, with an optional clock for commit timestamps.</summary>
+    public static DeltaTable ForStore(ILogStore store, TimeProvider? clock = null) => new(store, clock ?? TimeProvider.System);
+
+    /// <summary>The log store.</summary>
+    public ILogStore Store { get; }
+
+    /// <summary>The table root.</summary>
+    public string TablePath => Store.TablePath;
+
+    /// <summary>True when the table has at least one commit.</summary>
+    public bool Exists => Store.List().Any(f => LogFileName.TryParse(f.Name)?.Kind == LogFileKind.Commit);
+
+    /// <summary>The table at the latest version or at <paramref name="version"/>.</summary>
+    public Snapshot Snapshot(long? version = null) => Snapshots.Snapshot.Load(Store, version);
+
+    /// <summary>Starts a transaction at the latest version, for operations this class does not cover.</summary>
+    public Transaction StartTransaction(string operation, IReadOnlyDictionary<string, string>? parameters = null) =>
+        Transaction.Start(Snapshot(), operation, parameters, _clock);
+
+    /// <summary>Creates the table (version 0) with the lowest protocol its schema and properties need.</summary>
+    /// <param name="schema">The columns.</param>
+    /// <param name="partitionColumns">Partition columns (top-level columns of the schema); none by default.</param>
+    /// <param name="properties">Table properties (<c>delta.*</c> and user keys).</param>
+    /// <param name="ifNotExists">When the table exists: true returns a skipped result, false raises <see cref="DeltaErrorKind.TableAlreadyExists"/>.</param>
+    public CommitResult Create(StructType schema, IReadOnlyList<string>? partitionColumns = null,
+        IReadOnlyDictionary<string, string>? properties = null, bool ifNotExists = false)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var partitions = partitionColumns ?? [];
+        var configuration = new Dictionary<string, string>(properties ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var p in partitions)
+        {
+            var field = schema[p];
+            if (field.Type is StructType or ArrayType or MapType)
+            {
+                throw new DeltaException(DeltaErrorKind.InvalidRequest, $"Partition column '{p}' has type {field.Type}; partition by a primitive column.");
+            }
+        }
+
+        if (Exists)
+        {
+            if (ifNotExists)
+            {
+                return CommitResult.AlreadyExists(Snapshot().Version);
+            }
+
+            throw new DeltaException(DeltaErrorKind.TableAlreadyExists,
+                $"A Delta table already exists at {TablePath}. Append to it or overwrite it, or pass ifNotExists to keep it.", TablePath);
+        }
+
+        if (new TableProperties(configuration).ColumnMappingMode != ColumnMappingMode.None)
+        {
+            long maxId = 0;
+            schema = TableCreation.AssignColumnMapping(schema, ref maxId);
+            configuration["delta.columnMapping.maxColumnId"] = maxId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var txn = Transaction.StartCreate(Store, "CREATE TABLE", new Dictionary<string, string>
+        {
+            ["isManaged"] = "false",
+            ["description"] = "null",
+            ["partitionBy"] = JsonSerializer.Serialize(partitions),
+            ["properties"] = JsonSerializer.Serialize(configuration),
+        }, _clock);
+        txn.SetProtocol(TableCreation.ProtocolFor(schema, configuration));
+        txn.SetMetadata(new Metadata
+        {
+            SchemaString = SchemaJson.ToJson(schema),
+            PartitionColumns = partitions.Select(p => schema[p].Name).ToList(),
+            Configuration = configuration,
+            CreatedTime = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        });
+        return txn.Commit();
+    }
+
+    /// <summary>Appends record batches as new data files (a blind append: it never conflicts with other appends).</summary>
+    /// <exception cref="DeltaException">Not a table; the data's columns do not match the schema (without <see cref="WriteOptions.MergeSchema"/>); a conflict.</exception>
+    public Task<CommitResult> AppendAsync(IEnumerable<RecordBatch> batches, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(batches, options ?? new WriteOptions(), overwrite: false, cancellationToken);
+
+    /// <summary>Replaces the table's data (or, with <see cref="WriteOptions.ReplaceWhere"/>, the matching partitions) with the batches.</summary>
+    /// <exception cref="DeltaException">Not a table; schema mismatch; a written row outside replaceWhere; a conflicting concurrent commit.</exception>
+    public Task<CommitResult> OverwriteAsync(IEnumerable<RecordBatch> batches, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(batches, options ?? new WriteOptions(), overwrite: true, cancellationToken);
+
+    /// <summary>Writes batches as data files under the latest metadata without committing them (for MERGE/UPDATE rewrites), returning their <c>add</c> actions.</summary>
+    public Task<List<AddFile>> WriteFilesAsync(Snapshot snapshot, IEnumerable<RecordBatch> batches, int maxRowsPerFile = 1_000_000, CancellationToken cancellationToken = default) =>
+        TableDataWriter.WriteAsync(TablePath, snapshot.Metadata, batches, maxRowsPerFile, null, cancellationToken);
+
+    /// <summary>
+    /// Deletes the rows that match <paramref name="predicate"/> (all rows when null). The predicate must refer to partition
+    /// columns only: whole files of matching partitions are removed.
+    /// </summary>
+    /// <exception cref="DeltaException">The predicate refers to data columns or cannot be parsed; a conflicting concurrent commit.</exception>
+    public CommitResult Delete(string? predicate = null)
+    {
+        var snapshot = Snapshot();
+        var parameters = new Dictionary<string, string> { ["predicate"] = JsonSerializer.Serialize(predicate is null ? System.Array.Empty<string>() : [predicate]) };
+        var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
+        var matches = PartitionFilter(snapshot, predicate, "delete");
+        if (predicate is null)
+        {
+            txn.ReadWholeTable();
+        }
+        else
+        {
+            txn.ReadPartitions(matches, predicate);
+        }
+
+        var removed = snapshot.Files.Where(f => matches(f.PartitionValues)).ToList();
+        foreach (var file in removed)
+        {
+            txn.Remove(file);
+        }
+
+        txn.SetMetric("numRemovedFiles", removed.Count);
+        txn.SetMetric("numRemovedBytes", removed.Sum(f => f.Size));
+        txn.SetMetric("numDeletedRows", removed.Sum(NumRecords));
+        txn.SetMetric("numCopiedRows", 0);
+        txn.SetMetric("numAddedFiles", 0);
+        return txn.Commit();
+    }
+
+    /// <summary>
+    /// The copy-on-write primitive: removes <paramref name="removes"/> (files of <paramref name="snapshot"/>) and adds
+    /// <paramref name="adds"/> in one commit. The removed files count as read, and so does the whole table unless
+    /// <paramref name="readWholeTable"/> is false, so concurrent changes to what the operation read conflict.
+    /// </summary>
+    public CommitResult Commit(Snapshot snapshot, string operation, IEnumerable<AddFile> removes, IEnumerable<AddFile> adds,
+        IReadOnlyDictionary<string, string>? parameters = null, IReadOnlyDictionary<string, long>? metrics = null, bool readWholeTable = true)
+    {
+        var txn = Transaction.Start(snapshot, operation, parameters, _clock);
+        var removeList = removes.ToList();
+        txn.ReadFiles(removeList);
+        if (readWholeTable)
+        {
+            txn.ReadWholeTable();
+        }
+
+        removeList.ForEach(f => txn.Remove(f));
+        foreach (var add in adds)
+        {
+            txn.Add(add);
+        }
+
+        foreach (var (name, value) in metrics ?? new Dictionary<string, long>())
+        {
+            txn.SetMetric(name, value);
+        }
+
+        return txn.Commit();
+    }
+
+    private async Task<CommitResult> WriteAsync(IEnumerable<RecordBatch> batches, WriteOptions options, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (!Exists)
+        {
+            throw new DeltaException(DeltaErrorKind.NotADeltaTable,
+                $"{TablePath} is not a Delta table, so data cannot be {(overwrite ? "overwritten" : "appended")} there. Create the table first (DeltaTable.Create).", TablePath);
+        }
+
+        var snapshot = Snapshot();
+        var list = batches.ToList();
+        var metadata = SchemaEvolution.Resolve(snapshot, list, options.MergeSchema);
+        var parameters = new Dictionary<string, string>
+        {
+            ["mode"] = overwrite ? "Overwrite" : "Append",
+            ["partitionBy"] = JsonSerializer.Serialize(snapshot.PartitionColumns),
+        };
+        if (options.ReplaceWhere is { } rw)
+        {
+            parameters["predicate"] = JsonSerializer.Serialize(new[] { rw });
+        }
+
+        var txn = Transaction.Start(snapshot, "WRITE", parameters, _clock);
+        if (!ReferenceEquals(metadata, snapshot.Metadata))
+        {
+            txn.SetMetadata(metadata);
+        }
+
+        if (options.AppId is { } appId)
+        {
+            txn.SetAppTransaction(appId, options.AppVersion);
+            if (snapshot.TransactionVersion(appId) >= options.AppVersion)
+            {
+                // Already applied: write no data files at all.
+                return txn.Commit();
+            }
+        }
+
+        Func<IReadOnlyDictionary<string, string?>, bool>? inScope = null;
+        if (overwrite)
+        {
+            inScope = PartitionFilter(snapshot, options.ReplaceWhere, "replaceWhere");
+            var removed = snapshot.Files.Where(f => inScope(f.PartitionValues)).ToList();
+            foreach (var file in removed)
+            {
+                txn.Remove(file);
+            }
+
+            if (options.ReplaceWhere is null)
+            {
+                txn.ReadWholeTable();
+            }
+            else
+            {
+                txn.ReadPartitions(inScope, options.ReplaceWhere);
+            }
+
+            txn.SetMetric("numRemovedFiles", removed.Count);
+            txn.SetMetric("numRemovedBytes", removed.Sum(f => f.Size));
+        }
+
+        Action<IReadOnlyDictionary<string, string?>>? check = options.ReplaceWhere is null ? null : values =>
+        {
+            if (!inScope!(values))
+            {
+                throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {Data.PartitionValues.Directory(snapshot.PartitionColumns, values)}, which the predicate does not match. "
+                    + "Filter the data to the replaced partitions, or widen the predicate.", TablePath);
+            }
+        };
+        var adds = await TableDataWriter.WriteAsync(TablePath, metadata, list, options.MaxRowsPerFile, check, cancellationToken).ConfigureAwait(false);
+        foreach (var add in adds)
+        {
+            txn.Add(add);
+        }
+
+        txn.SetMetric("numFiles", adds.Count);
+        txn.SetMetric("numOutputRows", adds.Sum(NumRecords));
+        txn.SetMetric("numOutputBytes", adds.Sum(a => a.Size));
+        return txn.Commit();
+    }
+
+    private static Func<IReadOnlyDictionary<string, string?>, bool> PartitionFilter(Snapshot snapshot, string? predicate, string what)
+    {
+        if (predicate is null)
+        {
+            return _ => true;
+        }
+
+        var parsed = PredicateParser.Parse(predicate);
+        var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var other = parsed.Columns().Select(c => c.Name).Where(c => !partitionColumns.Contains(c)).Distinct().ToList();
+        if (other.Count > 0)
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The {what} predicate '{predicate}' refers to {string.Join(", ", other)}, which {(other.Count == 1 ? "is not a partition column" : "are not partition columns")} "
+                + $"(partition columns: {string.Join(", ", snapshot.PartitionColumns)}). Use a predicate on partition columns, or run the operation on Spark.", snapshot.TablePath);
+        }
+
+        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema) == true;
+    }
+
+    private static long NumRecords(AddFile file)
+    {
+        if (file.Stats is null)
+        {
+            return 0;
+        }
+
+        using var doc = JsonDocument.Parse(file.Stats);
+        return doc.RootElement.TryGetProperty("numRecords", out var n) ? n.GetInt64() : 0;
+    }
+}
