@@ -89,9 +89,8 @@ public sealed class DeltaTable
         var txn = Transaction.StartCreate(Store, "CREATE TABLE", new Dictionary<string, string>
         {
             ["isManaged"] = "false",
-            ["description"] = "null",
-            ["partitionBy"] = JsonSerializer.Serialize(partitions),
-            ["properties"] = JsonSerializer.Serialize(configuration),
+            ["partitionBy"] = ParameterJson.Of(partitions),
+            ["properties"] = ParameterJson.Of(configuration),
         }, _clock);
         txn.SetProtocol(TableCreation.ProtocolFor(schema, configuration));
         txn.SetMetadata(new Metadata
@@ -119,36 +118,78 @@ public sealed class DeltaTable
         TableDataWriter.WriteAsync(TablePath, snapshot.Metadata, batches, maxRowsPerFile, null, cancellationToken);
 
     /// <summary>
-    /// Deletes the rows that match <paramref name="predicate"/> (all rows when null). The predicate must refer to partition
-    /// columns only: whole files of matching partitions are removed.
+    /// Deletes the rows that match <paramref name="predicate"/> (all rows when null). A predicate on partition columns
+    /// only removes whole files; any other predicate rewrites the files that have matching rows (copy-on-write),
+    /// keeping the other rows, and reads the whole table for conflict detection.
     /// </summary>
-    /// <exception cref="DeltaException">The predicate refers to data columns or cannot be parsed; a conflicting concurrent commit.</exception>
-    public CommitResult Delete(string? predicate = null)
+    /// <exception cref="DeltaException">The predicate cannot be parsed or names unknown columns; a conflicting concurrent commit.</exception>
+    public async Task<CommitResult> DeleteAsync(string? predicate = null, CancellationToken cancellationToken = default)
     {
         var snapshot = Snapshot();
-        var parameters = new Dictionary<string, string> { ["predicate"] = JsonSerializer.Serialize(predicate is null ? System.Array.Empty<string>() : [predicate]) };
+        EnsureWritable(snapshot, removesData: true, "DELETE");
+        var parameters = new Dictionary<string, string> { ["predicate"] = ParameterJson.Of(predicate is null ? [] : [predicate]) };
         var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
-        var matches = PartitionFilter(snapshot, predicate, "delete");
-        if (predicate is null)
+        var parsed = predicate is null ? null : PredicateParser.Parse(predicate);
+        var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        long removedFiles = 0, removedBytes = 0, deletedRows = 0, copiedRows = 0, addedFiles = 0, addedBytes = 0;
+        if (parsed is null || parsed.Columns().All(c => partitionColumns.Contains(c.Name)))
         {
-            txn.ReadWholeTable();
+            var matches = PartitionFilter(snapshot, predicate, "delete");
+            if (predicate is null) { txn.ReadWholeTable(); } else { txn.ReadPartitions(matches, predicate); }
+            foreach (var file in snapshot.Files.Where(f => matches(f.PartitionValues)))
+            {
+                txn.Remove(file);
+                removedFiles++;
+                removedBytes += file.Size;
+                deletedRows += NumRecords(file);
+            }
         }
         else
         {
-            txn.ReadPartitions(matches, predicate);
+            txn.ReadWholeTable();
+            var mode = snapshot.ColumnMapping;
+            var dataSchema = new StructType(snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name)));
+            foreach (var file in snapshot.Files)
+            {
+                var source = TablePaths.ResolveDataFile(TablePath, file.Path);
+                var relativeDir = Path.GetDirectoryName(Uri.UnescapeDataString(file.Path)) ?? "";
+                var name = $"part-{addedFiles.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
+                var target = Path.Combine(TablePath, relativeDir, name);
+                var result = await FileRewriter.DeleteRowsAsync(source, target, dataSchema, snapshot.Schema, mode,
+                    snapshot.Properties.DataSkippingNumIndexedCols, parsed, file.PartitionValues, cancellationToken).ConfigureAwait(false);
+                if (result.DeletedRows == 0)
+                {
+                    continue;
+                }
+
+                txn.Remove(file);
+                removedFiles++;
+                removedBytes += file.Size;
+                deletedRows += result.DeletedRows;
+                copiedRows += result.CopiedRows;
+                if (result.NewFile is { } written)
+                {
+                    txn.Add(new AddFile
+                    {
+                        Path = TablePaths.ToAddPath(Path.Combine(relativeDir, name)),
+                        PartitionValues = file.PartitionValues,
+                        Size = written.Size,
+                        ModificationTime = written.ModificationTime,
+                        DataChange = true,
+                        Stats = written.Stats,
+                    });
+                    addedFiles++;
+                    addedBytes += written.Size;
+                }
+            }
         }
 
-        var removed = snapshot.Files.Where(f => matches(f.PartitionValues)).ToList();
-        foreach (var file in removed)
-        {
-            txn.Remove(file);
-        }
-
-        txn.SetMetric("numRemovedFiles", removed.Count);
-        txn.SetMetric("numRemovedBytes", removed.Sum(f => f.Size));
-        txn.SetMetric("numDeletedRows", removed.Sum(NumRecords));
-        txn.SetMetric("numCopiedRows", 0);
-        txn.SetMetric("numAddedFiles", 0);
+        txn.SetMetric("numRemovedFiles", removedFiles);
+        txn.SetMetric("numRemovedBytes", removedBytes);
+        txn.SetMetric("numDeletedRows", deletedRows);
+        txn.SetMetric("numCopiedRows", copiedRows);
+        txn.SetMetric("numAddedFiles", addedFiles);
+        txn.SetMetric("numAddedBytes", addedBytes);
         return txn.Commit();
     }
 
@@ -184,6 +225,12 @@ public sealed class DeltaTable
 
     private async Task<CommitResult> WriteAsync(IEnumerable<RecordBatch> batches, WriteOptions options, bool overwrite, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRowsPerFile, nameof(options));
+        if (options.TargetFileSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(options));
+        }
+
         if (!Exists)
         {
             throw new DeltaException(DeltaErrorKind.NotADeltaTable,
@@ -191,16 +238,17 @@ public sealed class DeltaTable
         }
 
         var snapshot = Snapshot();
+        EnsureWritable(snapshot, removesData: overwrite, overwrite ? "OVERWRITE" : "WRITE");
         var list = batches.ToList();
         var metadata = SchemaEvolution.Resolve(snapshot, list, options.MergeSchema);
         var parameters = new Dictionary<string, string>
         {
             ["mode"] = overwrite ? "Overwrite" : "Append",
-            ["partitionBy"] = JsonSerializer.Serialize(snapshot.PartitionColumns),
+            ["partitionBy"] = ParameterJson.Of(snapshot.PartitionColumns),
         };
         if (options.ReplaceWhere is { } rw)
         {
-            parameters["predicate"] = JsonSerializer.Serialize(new[] { rw });
+            parameters["predicate"] = ParameterJson.Of([rw]);
         }
 
         var txn = Transaction.Start(snapshot, "WRITE", parameters, _clock);
@@ -247,11 +295,11 @@ public sealed class DeltaTable
             if (!inScope!(values))
             {
                 throw new DeltaException(DeltaErrorKind.InvalidRequest,
-                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {Data.PartitionValues.Directory(snapshot.PartitionColumns, values)}, which the predicate does not match. "
+                    $"Data written with replaceWhere '{options.ReplaceWhere}' has rows in partition {string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value ?? "null"}"))}, which the predicate does not match. "
                     + "Filter the data to the replaced partitions, or widen the predicate.", TablePath);
             }
         };
-        var adds = await TableDataWriter.WriteAsync(TablePath, metadata, list, options.MaxRowsPerFile, check, cancellationToken).ConfigureAwait(false);
+        var adds = await TableDataWriter.WriteAsync(TablePath, metadata, list, options.MaxRowsPerFile, check, cancellationToken, options.TargetFileSize).ConfigureAwait(false);
         foreach (var add in adds)
         {
             txn.Add(add);
@@ -280,7 +328,19 @@ public sealed class DeltaTable
                 + $"(partition columns: {string.Join(", ", snapshot.PartitionColumns)}). Use a predicate on partition columns, or run the operation on Spark.", snapshot.TablePath);
         }
 
-        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema) == true;
+        return values => PredicateEvaluator.OnPartitionValues(parsed, values, snapshot.Schema, snapshot.ColumnMapping) == true;
+    }
+
+    // Checked again at commit; checking first means no data file is written for a commit that cannot happen.
+    private static void EnsureWritable(Snapshot snapshot, bool removesData, string operation)
+    {
+        TableFeatures.TableFeatureSupport.Validate(snapshot.Protocol, snapshot.Metadata, snapshot.TablePath, forWrite: true);
+        if (removesData && snapshot.Properties.AppendOnly)
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The table at {snapshot.TablePath} is append-only (delta.appendOnly=true): {operation} would remove data. "
+                + "Only appends are allowed; set delta.appendOnly=false on the table if removing data is intended.", snapshot.TablePath);
+        }
     }
 
     private static long NumRecords(AddFile file)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -54,7 +55,12 @@ public static class ActionJson
         using var buffer = new MemoryStream();
         foreach (var action in actions)
         {
-            JsonSerializer.Serialize(buffer, action, ActionJsonContext.Default.DeltaAction);
+            // Escape like Spark's Jackson (\" inside strings, non-ASCII kept), not System.Text.Json's HTML-safe \u0022.
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                JsonSerializer.Serialize(writer, action, ActionJsonContext.Default.DeltaAction);
+            }
+
             buffer.WriteByte((byte)'\n');
         }
 

@@ -118,7 +118,7 @@ internal sealed class CheckpointLayout
             Int("offset", a => In(a, d => d.Offset)),
             Int("sizeInBytes", a => In<int?>(a, d => d.SizeInBytes)),
             Long("cardinality", a => In<long?>(a, d => d.Cardinality)),
-            Long("maxRowIndex", _ => (0, null)));
+            Long("maxRowIndex", a => In<long?>(a, _ => null)));
     }
 
     private DataField Register(CheckpointColumn column)

@@ -10,6 +10,9 @@ internal static class CheckpointReader
     /// <summary>The directory, relative to <c>_delta_log</c>, that holds V2 checkpoint sidecars.</summary>
     public const string SidecarDirectory = "_sidecars";
 
+    // Some writers store strings as BYTE_ARRAY without the UTF8 annotation; the schema says they are strings.
+    private static readonly ParquetOptions ReaderOptions = new() { TreatByteArrayAsString = true };
+
     /// <summary>All actions of the checkpoint made of <paramref name="parts"/>, sidecar file actions included.</summary>
     /// <exception cref="DeltaException"><see cref="DeltaErrorKind.CorruptLog"/> when a part or sidecar is missing, truncated or not a checkpoint.</exception>
     public static IEnumerable<DeltaAction> ReadActions(ILogStore store, IReadOnlyList<LogFileName> parts)
@@ -19,7 +22,7 @@ internal static class CheckpointReader
         {
             if (part.Name.EndsWith(".json", StringComparison.Ordinal))
             {
-                actions.AddRange(ActionJson.ParseCommit(ReadBytes(store, part.Name), part.Name));
+                actions.AddRange(ParseJson(store, part.Name));
             }
             else
             {
@@ -46,15 +49,20 @@ internal static class CheckpointReader
         return SidecarDirectory + "/" + (slash >= 0 ? decoded[(slash + 1)..] : decoded);
     }
 
-    private static byte[] ReadBytes(ILogStore store, string name)
+    private static List<DeltaAction> ParseJson(ILogStore store, string name)
     {
         try
         {
-            return store.Read(name);
+            return ActionJson.ParseCommit(store.Read(name), name);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Corrupt(store, name, $"cannot be read ({e.Message})", e);
+            throw Corrupt(store, name, e is FileNotFoundException ? "is missing" : $"cannot be read ({e.Message})", e);
+        }
+        catch (DeltaException e) when (e.Kind == DeltaErrorKind.CorruptLog)
+        {
+            // The commit parser's remedy is about commits; a checkpoint has its own.
+            throw Corrupt(store, name, $"is not a valid V2 JSON checkpoint ({e.InnerException?.Message ?? e.Message})", e);
         }
     }
 
@@ -63,7 +71,7 @@ internal static class CheckpointReader
         try
         {
             using var stream = store.OpenRead(name);
-            var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            var reader = ParquetReader.CreateAsync(stream, ReaderOptions).GetAwaiter().GetResult();
             try
             {
                 for (var g = 0; g < reader.RowGroupCount; g++)

@@ -2,7 +2,6 @@ using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Log;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
-using Lakehouse.Delta.TableFeatures;
 using Parquet;
 
 namespace Lakehouse.Delta.Checkpoints;
@@ -28,7 +27,7 @@ public static class CheckpointWriter
     /// <c>delta.deletedFileRetentionDuration</c> of <paramref name="now"/> (the clock when null), then updates
     /// <c>_last_checkpoint</c>. Both writes are atomic replacements, so a reader never sees a partial file.
     /// </summary>
-    /// <returns>What was written to <c>_last_checkpoint</c>.</returns>
+    /// <returns>The <c>_last_checkpoint</c> record of the new checkpoint (the file itself is left alone when it already names a newer one).</returns>
     public static LastCheckpoint Write(Snapshot snapshot, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -47,7 +46,12 @@ public static class CheckpointWriter
             SizeInBytes = bytes.Length,
             NumOfAddFiles = snapshot.Files.Count,
         };
-        snapshot.Store.Replace(LastCheckpoint.FileName, last.ToUtf8());
+        // _last_checkpoint only moves forward: a checkpoint of an older version must not hide a newer one.
+        if (LastCheckpoint.TryRead(snapshot.Store) is not { } existing || existing.Version <= last.Version)
+        {
+            snapshot.Store.Replace(LastCheckpoint.FileName, last.ToUtf8());
+        }
+
         return last;
     }
 

@@ -12,6 +12,11 @@ namespace Lakehouse.Delta.Checkpoints;
 /// </summary>
 internal sealed class ParquetRowGroupColumns
 {
+    // Map keys and values (partition values, tags, configuration) repeat across files; interning them and
+    // sharing equal one-entry maps keeps a large checkpoint from allocating a string pair and a map per file.
+    private const int MaxPooledStrings = 4096;
+    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string?), Dictionary<string, string?>> _singleEntryMaps = [];
     private readonly ParquetRowGroupReader _rowGroup;
     private readonly ParquetSchema _schema;
 
@@ -116,13 +121,22 @@ internal sealed class ParquetRowGroupColumns
             var hasValue = values is not null && values.IsPresent(slot);
             if (keys.IsPresent(slot))
             {
-                var map = result[row] ??= new Dictionary<string, string?>(StringComparer.Ordinal);
-                map[AsString(keys.Values, k++)] = hasValue ? AsString(values!.Values, v) : null;
+                var map = result[row] ??= new Dictionary<string, string?>(1, StringComparer.Ordinal);
+                map[Pooled(keys.Values, k++)] = hasValue ? Pooled(values!.Values, v) : null;
             }
 
             if (hasValue)
             {
                 v++;
+            }
+        }
+
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (result[i] is { Count: 1 } single)
+            {
+                var (key, value) = single.First();
+                result[i] = _singleEntryMaps.TryGetValue((key, value), out var shared) ? shared : _singleEntryMaps[(key, value)] = single;
             }
         }
 
@@ -210,6 +224,28 @@ internal sealed class ParquetRowGroupColumns
         }
 
         return n;
+    }
+
+    private string Pooled(Array values, int index)
+    {
+        if (values is not ReadOnlyMemory<char>[] s)
+        {
+            return AsString(values, index);
+        }
+
+        var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(s[index].Span, out var pooled))
+        {
+            return pooled;
+        }
+
+        var text = s[index].ToString();
+        if (_pool.Count < MaxPooledStrings)
+        {
+            _pool[text] = text;
+        }
+
+        return text;
     }
 
     private static string AsString(Array values, int index) =>

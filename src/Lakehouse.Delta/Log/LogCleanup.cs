@@ -16,7 +16,7 @@ public static class LogCleanup
     /// Runs cleanup for the table of <paramref name="snapshot"/> as of <paramref name="now"/>. Does nothing when
     /// <c>delta.enableExpiredLogCleanup</c> is false. Commit age is the commit file's modification time.
     /// </summary>
-    /// <returns>The names (relative to <c>_delta_log</c>) of the deleted files, in name order.</returns>
+    /// <returns>The names (relative to <c>_delta_log</c>) of the deleted log entries, in name order; their hidden Hadoop <c>.crc</c> side files are deleted with them.</returns>
     public static IReadOnlyList<string> Run(Snapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -46,7 +46,6 @@ public static class LogCleanup
             return [];
         }
 
-        var names = new HashSet<string>(listing.Select(f => f.Name), StringComparer.Ordinal);
         var deleted = new List<string>();
         foreach (var (file, name) in entries)
         {
@@ -55,12 +54,8 @@ public static class LogCleanup
                 store.Delete(file.Name);
                 deleted.Add(file.Name);
                 // Hadoop-based writers leave a hidden checksum next to each file; it goes with the file.
-                var hidden = "." + file.Name + ".crc";
-                if (names.Contains(hidden))
-                {
-                    store.Delete(hidden);
-                    deleted.Add(hidden);
-                }
+                // Listings skip dot-files (writers' temp files), so it is deleted by name: a no-op when absent.
+                store.Delete("." + file.Name + ".crc");
             }
         }
 

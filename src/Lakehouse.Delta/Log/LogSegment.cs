@@ -28,7 +28,7 @@ public sealed class LogSegment
     /// <summary>The commit files after the checkpoint, in version order.</summary>
     public IReadOnlyList<LogFileInfo> Commits { get; }
 
-    /// <summary>Modification time of the commit file of <see cref="Version"/> (ms), when it was listed.</summary>
+    /// <summary>Modification time of the commit file of <see cref="Version"/> (ms), when it was listed; of the checkpoint at <see cref="Version"/> when only that remains; else 0.</summary>
     public long LastCommitModificationTime { get; }
 
     /// <summary>
@@ -150,7 +150,10 @@ public sealed class LogSegment
             segmentCommits.Add(commit);
         }
 
-        var lastMtime = commits.TryGetValue(target, out var last) ? last.ModificationTime : 0;
+        // Without the commit file of the target (only its checkpoint survives), the checkpoint's time stands in, as in Spark.
+        var lastMtime = commits.TryGetValue(target, out var last) ? last.ModificationTime
+            : checkpoint.Files is { } cp && checkpoint.Version == target ? listing.FirstOrDefault(f => f.Name == cp[0].Name)?.ModificationTime ?? 0
+            : 0;
         return new LogSegment(target, checkpoint.Files ?? [], segmentCommits, lastMtime);
     }
 }

@@ -12,7 +12,7 @@ namespace Lakehouse.Delta.Snapshots;
 /// transactions and domain metadata, reconstructed by log replay (PROTOCOL.md, Action Reconciliation).
 /// Immutable; load a new one to see later commits.
 /// </summary>
-public sealed class Snapshot
+public sealed partial class Snapshot
 {
     private Snapshot(ILogStore store, LogSegment segment, Protocol protocol, Metadata metadata,
         Dictionary<(string, string?), AddFile> files, Dictionary<(string, string?), RemoveFile> tombstones,

@@ -1,10 +1,12 @@
+using System.Runtime.InteropServices;
+
 namespace Lakehouse.Delta.Storage;
 
 /// <summary>
 /// <see cref="ILogStore"/> on a local (POSIX) file system. Put-if-absent writes the content to a
-/// unique temporary file in the same directory, flushes it, then moves it into place without
-/// overwrite: on Linux .NET implements that move with <c>link(2)</c>, which fails atomically when the
-/// target exists, so a reader never sees a half-written commit and two writers never both win.
+/// unique temporary file in the same directory, flushes it, then hard-links it into place with
+/// <c>link(2)</c>, which fails atomically when the target exists (on Windows, a move without overwrite),
+/// so a reader never sees a half-written commit and two writers never both win.
 /// </summary>
 public sealed class LocalLogStore : ILogStore
 {
@@ -33,9 +35,18 @@ public sealed class LocalLogStore : ILogStore
         var files = new List<LogFileInfo>();
         foreach (var f in dir.EnumerateFiles())
         {
-            if (string.CompareOrdinal(f.Name, fromName) >= 0)
+            if (string.CompareOrdinal(f.Name, fromName) < 0)
+            {
+                continue;
+            }
+
+            try
             {
                 files.Add(new LogFileInfo(f.Name, f.Length, f.LastWriteTimeUtc.Ticks / TimeSpan.TicksPerMillisecond - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMillisecond));
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted between enumeration and stat (another writer's temp file, log cleanup): it is gone, so it is not listed.
             }
         }
 
@@ -56,6 +67,18 @@ public sealed class LocalLogStore : ILogStore
         var temp = WriteTemp(target, content);
         try
         {
+            if (!OperatingSystem.IsWindows())
+            {
+                // link(2) fails with EEXIST atomically when the target exists. File.Move(overwrite: false) is not enough
+                // on Unix: it checks for the target and then renames, so two writers can both "win" the same version.
+                if (NativeLink.Link(temp, target))
+                {
+                    return true;
+                }
+
+                return File.Exists(target) ? false : throw new IOException($"Cannot create {target}: link(2) failed with errno {Marshal.GetLastPInvokeError()}.");
+            }
+
             File.Move(temp, target, overwrite: false);
             return true;
         }
@@ -94,4 +117,18 @@ public sealed class LocalLogStore : ILogStore
 
         return temp;
     }
+}
+
+/// <summary>The libc <c>link(2)</c> call.</summary>
+internal static class NativeLink
+{
+    /// <summary>Creates <paramref name="newPath"/> as a hard link to <paramref name="oldPath"/>; false (errno set) when it fails.</summary>
+    public static bool Link(string oldPath, string newPath) => link(CString(oldPath), CString(newPath)) == 0;
+
+    private static byte[] CString(string s) => System.Text.Encoding.UTF8.GetBytes(s + "\0");
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project; byte[] arguments marshal without it.
+    private static extern int link(byte[] oldPath, byte[] newPath);
+#pragma warning restore SYSLIB1054
 }

@@ -31,10 +31,10 @@ public sealed record CommitResult
     /// <summary>A one-line description for logs and the command line.</summary>
     public string Message { get; }
 
-    internal static CommitResult Committed(long version, int attempts, IReadOnlyDictionary<string, string> metrics) =>
-        new(version, false, attempts, metrics, attempts > 1
-            ? $"Committed version {version} after {attempts - 1} lost race(s) with non-conflicting writers."
-            : $"Committed version {version}.");
+    internal static CommitResult Committed(long version, int attempts, IReadOnlyDictionary<string, string> metrics, string? afterCommit = null) =>
+        new(version, false, attempts, metrics, (attempts > 1
+            ? $"Committed version {version} after {attempts - 1} lost race(s) with non-conflicting writers"
+            : $"Committed version {version}") + (afterCommit is null ? "." : $"; {afterCommit}."));
 
     internal static CommitResult AlreadyExists(long version) =>
         new(version, true, 0, new Dictionary<string, string>(), $"Skipped: the table already exists (version {version}); nothing was written.");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Checkpoints;
+using Lakehouse.Delta.Log;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Delta.TableFeatures;
@@ -160,7 +162,7 @@ public sealed class Transaction
             var content = ActionJson.WriteCommit(BuildActions(previousTimestamp));
             if (_store.TryCreate(LogFileName.Commit(version), content))
             {
-                return CommitResult.Committed(version, attempt, _metrics);
+                return CommitResult.Committed(version, attempt, _metrics, AfterCommit(version));
             }
 
             if (version == 0)
@@ -182,6 +184,32 @@ public sealed class Transaction
             ReadVersion, version - 1, null, _store.TablePath);
     }
 
+    /// <summary>
+    /// Writes a checkpoint every <c>delta.checkpointInterval</c> commits and then cleans up expired log entries, as Spark
+    /// does after a commit. Both only speed up reading: when they fail the commit stands, and the result says why.
+    /// </summary>
+    private string? AfterCommit(long version)
+    {
+        var metadata = Metadata!;
+        if (!CheckpointWriter.ShouldCheckpoint(version, new TableProperties(metadata.Configuration)))
+        {
+            return null;
+        }
+
+        try
+        {
+            var now = _clock.GetUtcNow();
+            var snapshot = Snapshot.Load(_store, version);
+            CheckpointWriter.Write(snapshot, now);
+            LogCleanup.Run(snapshot, now);
+            return $"checkpoint written at version {version}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DeltaException)
+        {
+            return $"the checkpoint at version {version} failed ({e.Message}); the commit stands and readers replay the JSON commits";
+        }
+    }
+
     private void Validate()
     {
         var protocol = Protocol ?? throw new InvalidOperationException("A transaction that creates a table must set its protocol.");
@@ -194,7 +222,9 @@ public sealed class Transaction
                 + "Only appends are allowed; set delta.appendOnly=false on the table if removing data is intended.", _store.TablePath);
         }
 
-        var partitionColumns = metadata.PartitionColumns.ToHashSet(StringComparer.Ordinal);
+        // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
+        var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
+        var partitionColumns = metadata.PartitionColumns.Select(c => metadata.Schema[c].PhysicalName(mode)).ToHashSet(StringComparer.Ordinal);
         foreach (var add in _adds)
         {
             if (!add.PartitionValues.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(partitionColumns))

@@ -12,6 +12,12 @@ public sealed record WriteOptions
     /// <summary>At most this many rows per data file. Default 1,000,000.</summary>
     public int MaxRowsPerFile { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// Aim for data files of about this many bytes (estimated from the uncompressed Arrow size of the rows, so compressed
+    /// files come out smaller). Default null: only <see cref="MaxRowsPerFile"/> limits a file.
+    /// </summary>
+    public long? TargetFileSize { get; init; }
+
     /// <summary>Idempotent writes: the application id of the <c>txn</c> action (with <see cref="AppVersion"/>). Default null: not idempotent.</summary>
     public string? AppId { get; init; }
 

@@ -93,6 +93,20 @@ public class CheckpointFormatTests
         Assert.Contains(sidecar.Path, e.Message);
     }
 
+    [Fact]
+    public void Load_CorruptV2JsonCheckpoint_ThrowsCorruptLogWithTheCheckpointRemedy()
+    {
+        using var table = TestTable.Empty();
+        var name = $"00000000000000000001.checkpoint.{Guid.NewGuid()}.json";
+        File.WriteAllText(table.Log(name), ActionJson.ToJson(Protocol) + "\n{\"metaData\":{\"id\":");
+
+        var e = Assert.Throws<DeltaException>(() => Snapshot.Load(table.Path));
+
+        Assert.Equal(DeltaErrorKind.CorruptLog, e.Kind);
+        Assert.Contains(name, e.Message);
+        Assert.Contains("_last_checkpoint", e.Message);
+    }
+
     private static Sidecar WriteSidecar(TestTable table, IReadOnlyList<DeltaAction> adds)
     {
         var name = $"{Guid.NewGuid()}.parquet";

@@ -88,6 +88,18 @@ public class CheckpointReaderTests
     }
 
     [Fact]
+    public void Load_MissingLastCheckpoint_FindsTheCheckpointByListing()
+    {
+        using var table = TestTable.CopyOf("basic-with-inserts-deletes-checkpoint");
+        File.Delete(table.Log(LastCheckpoint.FileName));
+
+        var snapshot = Snapshot.Load(table.Path);
+
+        Assert.Equal(13, snapshot.Version);
+        Assert.Equal(10, snapshot.Segment.CheckpointVersion);
+    }
+
+    [Fact]
     public void Load_StaleLastCheckpoint_FallsBackToJsonReplay()
     {
         using var table = TestTable.CopyOf("basic-with-inserts-deletes-checkpoint");

@@ -27,6 +27,7 @@ public class CheckpointWriterTests
         Assert.Equal(13, snapshot.Version);
         Assert.Equal(13, snapshot.Segment.CheckpointVersion);
         Assert.Empty(snapshot.Segment.Commits);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(table.Log(LogFileName.Checkpoint(13)))).ToUnixTimeMilliseconds(), snapshot.Timestamp);
         Assert.Equal(replay.Files.Keys.Order(StringComparer.Ordinal), snapshot.Files.Select(CheckpointReaderTests.Key).Order(StringComparer.Ordinal));
         Assert.All(snapshot.Files, f => Assert.Equal(replay.Files[f.Path].GetProperty("stats").GetString(), f.Stats));
         Assert.Equal(replay.Tombstones.Order(StringComparer.Ordinal), snapshot.Tombstones.Select(t => t.Path).Order(StringComparer.Ordinal));
@@ -125,6 +126,68 @@ public class CheckpointWriterTests
 
         // Beyond Spark 3.4's set, only the clustering provider (Delta 3.1+, PROTOCOL.md Add File) is written.
         Assert.Equal(["add/clusteringProvider"], ours.Keys.Except(spark.Keys));
+    }
+
+    [Fact]
+    public void Write_OlderVersionThanLastCheckpoint_LeavesLastCheckpointOnTheNewerOne()
+    {
+        using var table = TestTable.CopyOf("basic-with-inserts-deletes-checkpoint");
+
+        var written = CheckpointWriter.Write(Snapshot.Load(table.Path, 5), Now);
+
+        Assert.Equal(5, written.Version);
+        Assert.True(File.Exists(table.Log(LogFileName.Checkpoint(5))));
+        Assert.Equal(10, LastCheckpoint.TryRead(new LocalLogStore(table.Path))!.Version);
+        Assert.Equal(5, Snapshot.Load(table.Path, 7).Segment.CheckpointVersion);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Write_EveryStruct_IsPresentOrNullAlikeInAllItsLeafColumns(bool v2)
+    {
+        // Readers such as Spark and DuckDB may take a struct's nullness from any one of its leaves, so all
+        // leaves under a struct must agree, row by row, on whether it is there (Dremel definition levels).
+        using var table = TestTable.Empty();
+        RichLog.Write(table, v2Policy: v2);
+        CheckpointWriter.Write(Snapshot.Load(table.Path), Now);
+        var file = Directory.GetFiles(table.LogPath, "00000000000000000003.checkpoint*.parquet").Single();
+
+        var presence = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        await using var stream = File.OpenRead(file);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        var rowGroup = reader.OpenRowGroupReader(0);
+        foreach (var leaf in reader.Schema.GetDataFields())
+        {
+            using var raw = await rowGroup.ReadRawColumnDataBaseAsync(leaf);
+            var def = raw.DefinitionLevels.ToArray();
+            var rep = leaf.MaxRepetitionLevel > 0 ? raw.RepetitionLevels.ToArray() : new int[def.Length];
+            var rowDefs = def.Where((_, slot) => rep[slot] == 0).ToArray();
+            Assert.Equal(rowGroup.RowCount, rowDefs.Length);
+            var segments = leaf.Path.ToString()!.Split('/');
+            // Struct ancestors are at depth 1 (the action) and, for deletionVector/format, depth 2.
+            for (var depth = 1; depth <= 2 && depth < segments.Length; depth++)
+            {
+                var prefix = string.Join('/', segments[..depth]);
+                if (depth == 2 && prefix is not ("add/deletionVector" or "remove/deletionVector" or "metaData/format"))
+                {
+                    continue;
+                }
+
+                var present = rowDefs.Select(d => d >= depth).ToArray();
+                if (presence.TryGetValue(prefix, out var expected))
+                {
+                    Assert.True(expected.SequenceEqual(present), $"{leaf.Path} disagrees with the other leaves of {prefix}");
+                }
+                else
+                {
+                    presence[prefix] = present;
+                }
+            }
+        }
+
+        Assert.Equal(1, presence["add/deletionVector"].Count(p => p));
+        Assert.Equal(3, presence["add"].Count(p => p));
     }
 
     [Theory]

@@ -117,7 +117,7 @@ public sealed class TransactionTests
         table.Create(TestData.IdPartSchema, properties: new Dictionary<string, string> { ["delta.appendOnly"] = "true" });
         await table.AppendAsync([TestData.Ids(0, 1)]);
 
-        var error = Assert.Throws<DeltaException>(() => table.Delete());
+        var error = await Assert.ThrowsAsync<DeltaException>(() => table.DeleteAsync());
 
         Assert.Equal(DeltaErrorKind.InvalidRequest, error.Kind);
         Assert.Contains("append-only", error.Message);
@@ -145,6 +145,42 @@ public sealed class TransactionTests
 
         Assert.Equal(DeltaErrorKind.TableAlreadyExists, Assert.Throws<DeltaException>(() => table.Create(TestData.IdPartSchema)).Kind);
         Assert.True(table.Create(TestData.IdPartSchema, ifNotExists: true).Skipped);
+    }
+
+    [Fact]
+    public async Task Append_TableNeedsUnsupportedWriterFeature_UnsupportedProtocolAndNoDataFile()
+    {
+        using var dir = new TempDirectory("unsupported");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "_delta_log"));
+        var schema = Schema.SchemaJson.ToJson(TestData.IdPartSchema);
+        File.WriteAllBytes(Path.Combine(dir.Path, "_delta_log", $"{0:D20}.json"), ActionJson.WriteCommit([
+            new Protocol { MinReaderVersion = 1, MinWriterVersion = 7, WriterFeatures = ["rowTracking"] },
+            new Metadata { SchemaString = schema },
+        ]));
+
+        var error = await Assert.ThrowsAsync<DeltaException>(() => DeltaTable.ForPath(dir.Path).AppendAsync([TestData.Ids(0, 1)]));
+
+        Assert.Equal(DeltaErrorKind.UnsupportedProtocol, error.Kind);
+        Assert.Contains("rowTracking", error.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Append_CheckpointIntervalReached_CheckpointWrittenAndUsedByReaders()
+    {
+        using var dir = new TempDirectory("checkpoint-hook");
+        var table = DeltaTable.ForPath(dir.Path);
+        table.Create(TestData.IdPartSchema, properties: new Dictionary<string, string> { ["delta.checkpointInterval"] = "3" });
+        await table.AppendAsync([TestData.Ids(0, 1)]);
+        await table.AppendAsync([TestData.Ids(1, 1)]);
+
+        var third = await table.AppendAsync([TestData.Ids(2, 1)]);
+
+        Assert.Contains("checkpoint written at version 3", third.Message);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "_delta_log", $"{3:D20}.checkpoint.parquet")));
+        var snapshot = table.Snapshot();
+        Assert.Equal(3, snapshot.Segment.CheckpointVersion);
+        Assert.Equal(3, TestData.RowCount(snapshot));
     }
 
     /// <summary>Delegates to a real store but fails every commit, as a writer killed between data files and commit would.</summary>

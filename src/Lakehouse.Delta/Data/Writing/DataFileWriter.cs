@@ -18,7 +18,7 @@ internal static class DataFileWriter
     /// <param name="dataSchema">The table's data columns (partition columns excluded), in file order.</param>
     /// <param name="mode">Column mapping mode.</param>
     /// <param name="numIndexedCols">delta.dataSkippingNumIndexedCols.</param>
-    /// <param name="rows">The rows: a batch, its column index for each data column, and the row indices to take.</param>
+    /// <param name="rows">The rows: a batch, its column index for each data column (-1: all null), and the row indices to take.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     public static async Task<WrittenFile> WriteAsync(string fullPath, StructType dataSchema, ColumnMappingMode mode, int numIndexedCols,
         IEnumerable<(RecordBatch Batch, int[] Columns, IReadOnlyList<int> Rows)> rows, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal static class DataFileWriter
         {
             for (var c = 0; c < columns.Roots.Count; c++)
             {
-                var array = batch.Column(map[c]);
+                var array = map[c] < 0 ? null : batch.Column(map[c]);
                 var node = columns.Roots[c];
                 foreach (var row in indices)
                 {

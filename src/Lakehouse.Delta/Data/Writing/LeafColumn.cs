@@ -46,14 +46,14 @@ internal sealed class LeafColumn<T> : LeafColumn
 {
     private readonly List<T> _values = [];
     private readonly Func<IArrowArray, int, T> _read;
-    private readonly Func<T, object>? _statsValue;
+    private readonly Func<T, object?>? _statsValue;
 
     /// <param name="field">The Parquet field.</param>
     /// <param name="statsPath">The statistics key.</param>
     /// <param name="statistics">Where statistics go, or null.</param>
     /// <param name="read">Reads a non-null value from an Arrow array.</param>
-    /// <param name="statsValue">Turns a value into its statistics form; null when the type has no min/max.</param>
-    public LeafColumn(DataField field, string statsPath, ColumnStatistics? statistics, Func<IArrowArray, int, T> read, Func<T, object>? statsValue)
+    /// <param name="statsValue">Turns a value into its statistics form (null: not representable, min/max dropped); null when the type has no min/max.</param>
+    public LeafColumn(DataField field, string statsPath, ColumnStatistics? statistics, Func<IArrowArray, int, T> read, Func<T, object?>? statsValue)
         : base(field, statsPath, statistics)
     {
         _read = read;
@@ -68,32 +68,17 @@ internal sealed class LeafColumn<T> : LeafColumn
         Repetitions.Add(repetition);
         if (Statistics is not null && _statsValue is not null)
         {
-            Statistics.AddValue(_statsValue(value));
+            if (_statsValue(value) is { } statsValue)
+            {
+                Statistics.AddValue(statsValue);
+            }
+            else
+            {
+                Statistics.DropMinMax();
+            }
         }
     }
 
-    public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken)
-    {
-        if (Field.MaxRepetitionLevel > 0 || Field.MaxDefinitionLevel > 1)
-        {
-            // Nested columns: a null can sit at several levels, which only explicit definition levels tell apart.
-            return writer.WriteAllPartsAsync<T>(Field, _values.ToArray(), Definitions.ToArray(),
-                Field.MaxRepetitionLevel > 0 ? Repetitions.ToArray() : null, cancellationToken);
-        }
-
-        // Top-level columns go through the row-oriented overloads, which derive the row count themselves.
-        if (Field.MaxDefinitionLevel == 0)
-        {
-            return writer.WriteAsync<T>(Field, _values.ToArray(), null, null, cancellationToken);
-        }
-
-        var rows = new T?[Definitions.Count];
-        var next = 0;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = Definitions[i] == Field.MaxDefinitionLevel ? _values[next++] : null;
-        }
-
-        return writer.WriteAsync<T>(Field, rows, null, null, cancellationToken);
-    }
+    public override Task WriteAsync(ParquetRowGroupWriter writer, CancellationToken cancellationToken) =>
+        LeafWriter.WriteAsync(writer, Field, _values.ToArray(), Definitions.ToArray(), Repetitions.ToArray(), cancellationToken);
 }

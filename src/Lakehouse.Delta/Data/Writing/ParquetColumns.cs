@@ -164,7 +164,8 @@ internal sealed class ParquetColumns
                 (a, i) => ReadTimestamp(As<TimestampArray>(a), i, DateTimeKind.Unspecified), v => v),
             DecimalType { Precision: <= 28 } => new LeafColumn<decimal>(field, statsPath, stats, (a, i) => Get(a, i, (x, j) => As<Decimal128Array>(x).GetValue(j)), v => v),
             DecimalType d => new LeafColumn<Parquet.Data.BigDecimal>(field, statsPath, stats,
-                (a, i) => ToBigDecimal(As<Decimal128Array>(a).GetSqlDecimal(i) ?? throw new InvalidOperationException("null read as a value"), d), null),
+                (a, i) => ToBigDecimal(As<Decimal128Array>(a).GetSqlDecimal(i) ?? throw new InvalidOperationException("null read as a value"), d),
+                v => FooterStatistics.TryScaled(v.UnscaledValue, v.Scale)),
             _ => throw new DeltaException(DeltaErrorKind.InvalidRequest, $"Column '{name}' has type {type}, which cannot be written to Parquet."),
         };
     }

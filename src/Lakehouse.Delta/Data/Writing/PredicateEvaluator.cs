@@ -95,12 +95,13 @@ internal static class PredicateEvaluator
         }
     }
 
-    /// <summary>Evaluates a predicate over partition columns on an <c>add.partitionValues</c> map.</summary>
-    public static bool? OnPartitionValues(Predicate predicate, IReadOnlyDictionary<string, string?> values, StructType schema) =>
+    /// <summary>Evaluates a predicate over partition columns on an <c>add.partitionValues</c> map (keyed by physical names under column mapping).</summary>
+    public static bool? OnPartitionValues(Predicate predicate, IReadOnlyDictionary<string, string?> values, StructType schema, ColumnMappingMode mode) =>
         Evaluate(predicate, column =>
         {
             var field = schema[column.Name];
-            var raw = values.FirstOrDefault(kv => string.Equals(kv.Key, field.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            var key = field.PhysicalName(mode);
+            var raw = values.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
             return (PartitionValues.Parse(raw, field.Type), field.Type);
         });
 }

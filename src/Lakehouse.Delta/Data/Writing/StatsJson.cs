@@ -33,7 +33,7 @@ internal static class StatsJson
         Collect(schema, mode, "", statistics, ref budget, min, max, nulls);
 
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteNumber("numRecords", numRecords);

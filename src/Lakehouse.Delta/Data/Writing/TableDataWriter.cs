@@ -19,8 +19,9 @@ internal static class TableDataWriter
     /// <param name="maxRowsPerFile">Rows per file at most.</param>
     /// <param name="onRow">Called with each row's partition values (for replaceWhere checks); may throw.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="targetFileSize">Approximate bytes per file (uncompressed Arrow size), or null.</param>
     public static async Task<List<AddFile>> WriteAsync(string tableRoot, Metadata metadata, IEnumerable<RecordBatch> batches, int maxRowsPerFile,
-        Action<IReadOnlyDictionary<string, string?>>? onRow, CancellationToken cancellationToken)
+        Action<IReadOnlyDictionary<string, string?>>? onRow, CancellationToken cancellationToken, long? targetFileSize = null)
     {
         var schema = metadata.Schema;
         var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
@@ -35,7 +36,8 @@ internal static class TableDataWriter
         {
             var (values, rows, _) = pending[key];
             pending.Remove(key);
-            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns, values) + "/";
+            var relativeDir = partitionColumns.Count == 0 ? "" : PartitionValues.Directory(metadata.PartitionColumns,
+                partitionColumns.ToDictionary(c => c.Name, c => values[c.PhysicalName(mode)], StringComparer.Ordinal)) + "/";
             var name = $"part-{fileIndex++.ToString("D5", CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
             var written = await DataFileWriter.WriteAsync(Path.Combine(tableRoot, relativeDir + name), dataSchema, mode, numIndexedCols, rows, cancellationToken)
                 .ConfigureAwait(false);
@@ -52,7 +54,10 @@ internal static class TableDataWriter
 
         foreach (var batch in batches)
         {
-            var columnIndex = schema.Fields.ToDictionary(f => f.Name, f => ColumnIndex(batch, f.Name), StringComparer.Ordinal);
+            var rowsPerFile = targetFileSize is { } target && batch.Length > 0
+                ? (int)Math.Clamp(target / Math.Max(1, EstimateBytes(batch) / batch.Length), 1, maxRowsPerFile)
+                : maxRowsPerFile;
+            var columnIndex = schema.Fields.ToDictionary(f => f.Name, f => ColumnIndex(batch, f, partitionColumns.Contains(f)), StringComparer.Ordinal);
             var dataColumns = dataSchema.Fields.Select(f => columnIndex[f.Name]).ToArray();
             var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             var groupValues = new Dictionary<string, Dictionary<string, string?>>(StringComparer.Ordinal);
@@ -62,10 +67,11 @@ internal static class TableDataWriter
                 foreach (var p in partitionColumns)
                 {
                     var value = ArrowValues.Get(batch.Column(columnIndex[p.Name]), row, p.Type);
-                    values[p.Name] = PartitionValues.Format(value, p.Type);
+                    // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
+                    values[p.PhysicalName(mode)] = PartitionValues.Format(value, p.Type);
                 }
 
-                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.Name] is { } v ? "v" + v : "n"));
+                var key = string.Join('\u0001', partitionColumns.Select(p => values[p.PhysicalName(mode)] is { } v ? "v" + v : "n"));
                 if (!groups.TryGetValue(key, out var list))
                 {
                     groups[key] = list = [];
@@ -85,11 +91,11 @@ internal static class TableDataWriter
                         entry = (groupValues[key], [], 0);
                     }
 
-                    var take = Math.Min(rows.Count - start, maxRowsPerFile - entry.Count);
+                    var take = Math.Max(1, Math.Min(rows.Count - start, rowsPerFile - entry.Count));
                     entry.Rows.Add((batch, dataColumns, rows.GetRange(start, take)));
                     pending[key] = (entry.Values, entry.Rows, entry.Count + take);
                     start += take;
-                    if (entry.Count + take >= maxRowsPerFile)
+                    if (entry.Count + take >= rowsPerFile)
                     {
                         await Flush(key).ConfigureAwait(false);
                     }
@@ -105,18 +111,30 @@ internal static class TableDataWriter
         return adds;
     }
 
-    private static int ColumnIndex(RecordBatch batch, string name)
+    private static long EstimateBytes(RecordBatch batch) => batch.Arrays.Sum(a => EstimateBytes(a.Data));
+
+    private static long EstimateBytes(ArrayData data) =>
+        (data.Buffers ?? []).Sum(b => (long)b.Length) + (data.Children ?? []).Sum(EstimateBytes);
+
+    /// <summary>The batch column of a table column; -1 for a nullable data column the batch lacks (written as nulls, as Spark does).</summary>
+    private static int ColumnIndex(RecordBatch batch, StructField field, bool partition)
     {
         var fields = batch.Schema.FieldsList;
         for (var i = 0; i < fields.Count; i++)
         {
-            if (string.Equals(fields[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(fields[i].Name, field.Name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
         }
 
+        if (field.Nullable && !partition)
+        {
+            return -1;
+        }
+
         throw new DeltaException(DeltaErrorKind.InvalidRequest,
-            $"The data has no column '{name}' of the table; its columns are: {string.Join(", ", fields.Select(f => f.Name))}. Add the column (null values are fine if it is nullable).");
+            $"The data has no column '{field.Name}', which the table requires ({(partition ? "a partition column" : "not nullable")}); the data's columns are: "
+            + $"{string.Join(", ", fields.Select(f => f.Name))}. Add the column.");
     }
 }
