@@ -46,7 +46,7 @@ public sealed class HistoryAndDescribeTests
     public void Describe_Json_VersionSchemaAndPartitioningMatchExpected(string name)
     {
         using var table = TableCopy.Of(name);
-        var expected = TableCopy.Expected(name);
+        var expected = ConformanceData.Expected(name);
 
         var run = CliRun.Of("table", "describe", table.Path, "--json");
 

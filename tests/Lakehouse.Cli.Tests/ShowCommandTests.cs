@@ -15,7 +15,7 @@ public sealed class ShowCommandTests
     public void Show_Json_EqualsExpectedEntry(string name)
     {
         using var table = TableCopy.Of(name);
-        var expected = TableCopy.Expected(name);
+        var expected = ConformanceData.Expected(name);
 
         var run = CliRun.Of("table", "show", table.Path, "--json");
 
@@ -32,7 +32,7 @@ public sealed class ShowCommandTests
     public void Show_JsonAtVersion_EqualsExpectedVersionEntry()
     {
         using var table = TableCopy.Of("time-travel-start-start20-start40");
-        var expected = TableCopy.Expected("time-travel-start-start20-start40");
+        var expected = ConformanceData.Expected("time-travel-start-start20-start40");
 
         var run = CliRun.Of("table", "show", table.Path, "--json", "--version", "1");
 

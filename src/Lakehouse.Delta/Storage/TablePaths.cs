@@ -39,19 +39,25 @@ public static class TablePaths
     public static string ToAddPath(string relativePath) =>
         string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(EscapePathSegment));
 
-    // Like java.net.URI for a relative path: characters legal in a path segment stay (so "col=value" is kept),
-    // everything else (space, '%', '#', '?', non-ASCII) is percent-encoded as UTF-8.
+    // Like java.net.URI (which Spark's Hadoop paths go through) for a relative path: characters legal in a path segment
+    // stay (so "col=value" is kept), non-ASCII letters stay as URI "other" characters, and everything else (space, '%',
+    // '#', '?', controls) is percent-encoded as UTF-8.
     private static string EscapePathSegment(string segment)
     {
         var sb = new System.Text.StringBuilder(segment.Length);
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(segment))
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in segment.EnumerateRunes())
         {
-            var c = (char)b;
-            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || "-._~!$&'()*+,;=:@".Contains(c, StringComparison.Ordinal)))
+            var legalAscii = rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || "-._~!$&'()*+,;=:@".Contains((char)rune.Value, StringComparison.Ordinal));
+            var other = !rune.IsAscii && !System.Text.Rune.IsControl(rune) && !System.Text.Rune.IsWhiteSpace(rune);
+            if (legalAscii || other)
             {
-                sb.Append(c);
+                sb.Append(rune.ToString());
+                continue;
             }
-            else
+
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length])
             {
                 sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }

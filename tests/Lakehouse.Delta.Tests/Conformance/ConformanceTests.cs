@@ -54,7 +54,7 @@ public sealed class ConformanceTests
     public void Table_LatestVersion_ReadsAsExpected(string table)
     {
         var expected = ExpectedTables.Of(table);
-        var path = Conformance.Table(table);
+        var path = ConformanceData.Table(table);
         if (expected["error"] is { } error)
         {
             AssertFails(ExpectedTables.ErrorKind(error.GetValue<string>()), () => ExpectedTables.ReadRows(Snapshot.Load(path)));
@@ -72,7 +72,7 @@ public sealed class ConformanceTests
     {
         var latest = ExpectedTables.Of(table);
         var expected = latest["versions"]![version.ToString(System.Globalization.CultureInfo.InvariantCulture)]!.AsObject();
-        var path = Conformance.Table(table);
+        var path = ConformanceData.Table(table);
         if (expected["error"] is { } error)
         {
             AssertFails(ExpectedTables.ErrorKind(error.GetValue<string>()), () => ExpectedTables.ReadRows(Snapshot.Load(path, version)));
@@ -91,7 +91,7 @@ public sealed class ConformanceTests
         var expected = ExpectedTables.Of(table)["checks"]![check]!;
         Assert.True(ConformanceChecks.Handlers.TryGetValue(check, out var handler),
             $"expected.json has a check '{check}' this harness does not know; add a handler to {nameof(ConformanceChecks)}.");
-        handler(Conformance.Table(table), expected, Snapshot.Load(Conformance.Table(table)));
+        handler(ConformanceData.Table(table), expected, Snapshot.Load(ConformanceData.Table(table)));
     }
 
     /// <summary>Compares schema, partition columns and rows; an entry of <c>versions</c> inherits what it omits from the latest.</summary>

@@ -8,14 +8,11 @@ namespace Lakehouse.Delta.Tests.ConformanceTables;
 /// <summary>expected.json of the conformance suite, and the helpers that compare a table read with it.</summary>
 internal static class ExpectedTables
 {
-    private static readonly Lazy<JsonObject> All = new(() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Conformance.Root, "expected.json")))!.AsObject());
-
     /// <summary>Every table name (the folders under tables/).</summary>
-    public static IEnumerable<string> Names => All.Value.Select(p => p.Key).OrderBy(n => n, StringComparer.Ordinal);
+    public static IEnumerable<string> Names => ConformanceData.AllExpected.Select(p => p.Key).OrderBy(n => n, StringComparer.Ordinal);
 
     /// <summary>The expectation of one table.</summary>
-    public static JsonObject Of(string table) => All.Value[table]!.AsObject();
+    public static JsonObject Of(string table) => ConformanceData.Expected(table).AsObject();
 
     /// <summary>The README's error kinds as <see cref="DeltaErrorKind"/>.</summary>
     public static DeltaErrorKind ErrorKind(string kind) => kind switch

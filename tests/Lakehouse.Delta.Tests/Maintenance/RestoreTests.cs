@@ -27,7 +27,7 @@ public sealed class RestoreTests
     public void ToVersion_SparkTable_CommitsWhatSparkRestoreCommitted()
     {
         using var table = SparkTableBeforeRestore();
-        var spark = File.ReadLines(Path.Combine(TableCopy.ConformanceDir, "tables", SparkRestored, "_delta_log", "00000000000000000003.json"))
+        var spark = File.ReadLines(Path.Combine(ConformanceData.Root, "tables", SparkRestored, "_delta_log", "00000000000000000003.json"))
             .Select(l => JsonNode.Parse(l)!).ToList();
 
         var result = Restore.ToVersion(table.Path, 1);

@@ -118,7 +118,7 @@ public sealed class TimestampTravelTests
 
     private static JsonNode TimestampCheck()
     {
-        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(TableCopy.ConformanceDir, "expected.json")))!;
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceData.Root, "expected.json")))!;
         return expected[TimeTravelTable]!["checks"]!["timestampTravel"]!;
     }
 }
