@@ -32,10 +32,15 @@ internal static class SyntheticLog
             $"{{\"numRecords\":10000,\"minValues\":{{\"id\":{n * 10000},\"customer\":\"c-{n:D8}\",\"amount\":0.01}},\"maxValues\":{{\"id\":{n * 10000 + 9999},\"customer\":\"c-{n + 1:D8}\",\"amount\":9999.99}},\"nullCount\":{{\"id\":0,\"customer\":0,\"amount\":3}}}}"),
     };
 
-    /// <summary>A table whose commit 0 creates it with <paramref name="filesInFirstCommit"/> files, followed by one-file appends up to <paramref name="commits"/> commits in all.</summary>
-    public static string Create(string root, int commits, int filesInFirstCommit, bool checkpoints)
+    /// <summary>
+    /// A table whose commit 0 creates it with <paramref name="files"/> files, followed by <paramref name="commits"/> - 1
+    /// commits that each replace one file (a remove and an add, as a small MERGE or UPDATE writes), so the number of
+    /// active files stays the same however long the log grows. Tombstones are dated 2023, so a checkpoint written now
+    /// has expired them, as it would have in a table whose commits span more than the 7-day retention.
+    /// </summary>
+    public static string Create(string root, int commits, int files, bool checkpoints)
     {
-        var path = Path.Combine(root, $"t-{commits}-{filesInFirstCommit}-{(checkpoints ? "cp" : "json")}");
+        var path = Path.Combine(root, $"t-{commits}-{files}-{(checkpoints ? "cp" : "json")}");
         var store = new LocalLogStore(path);
         var first = new List<DeltaAction>
         {
@@ -43,18 +48,24 @@ internal static class SyntheticLog
             new Protocol { MinReaderVersion = 1, MinWriterVersion = 2 },
             new Metadata { SchemaString = SchemaJson.ToJson(Schema), PartitionColumns = ["day"], CreatedTime = 1_700_000_000_000 },
         };
-        for (var i = 0; i < filesInFirstCommit; i++)
+        var slots = new AddFile[files];
+        for (var i = 0; i < files; i++)
         {
-            first.Add(File(i));
+            slots[i] = File(i);
+            first.Add(slots[i]);
         }
 
         store.TryCreate(LogFileName.Commit(0), ActionJson.WriteCommit(first));
         for (long v = 1; v < commits; v++)
         {
+            var slot = (int)(v % files);
+            var removed = RemoveFile.For(slots[slot], deletionTimestamp: 1_700_000_000_000 + v);
+            slots[slot] = File(files + v);
             var actions = new DeltaAction[]
             {
-                new CommitInfo { Timestamp = 1_700_000_000_000 + v, Operation = "WRITE", ReadVersion = v - 1, IsBlindAppend = true },
-                File(filesInFirstCommit + v),
+                new CommitInfo { Timestamp = 1_700_000_000_000 + v, Operation = "MERGE", ReadVersion = v - 1, IsBlindAppend = false },
+                removed,
+                slots[slot],
             };
             store.TryCreate(LogFileName.Commit(v), ActionJson.WriteCommit(actions));
         }
