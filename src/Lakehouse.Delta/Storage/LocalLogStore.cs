@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.InteropServices;
 
 namespace Lakehouse.Delta.Storage;
@@ -26,32 +27,41 @@ public sealed class LocalLogStore : ILogStore
     /// <inheritdoc />
     public IReadOnlyList<LogFileInfo> List(string fromName = "")
     {
-        var dir = new DirectoryInfo(LogPath);
-        if (!dir.Exists)
+        if (!Directory.Exists(LogPath))
         {
             return [];
         }
 
-        var files = new List<LogFileInfo>();
-        foreach (var f in dir.EnumerateFiles())
+        // Names are compared on the directory entry itself, so a long log costs one readdir pass and no
+        // allocation or stat for the entries before fromName (the usual case: listing from a checkpoint).
+        var entries = new FileSystemEnumerable<LogFileInfo?>(LogPath, (ref FileSystemEntry e) => Info(ref e))
         {
-            if (string.CompareOrdinal(f.Name, fromName) < 0)
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && e.FileName.CompareTo(fromName, StringComparison.Ordinal) >= 0,
+        };
+        var files = new List<LogFileInfo>();
+        foreach (var f in entries)
+        {
+            if (f is not null)
             {
-                continue;
-            }
-
-            try
-            {
-                files.Add(new LogFileInfo(f.Name, f.Length, f.LastWriteTimeUtc.Ticks / TimeSpan.TicksPerMillisecond - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMillisecond));
-            }
-            catch (FileNotFoundException)
-            {
-                // Deleted between enumeration and stat (another writer's temp file, log cleanup): it is gone, so it is not listed.
+                files.Add(f);
             }
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return files;
+    }
+
+    private static LogFileInfo? Info(ref FileSystemEntry entry)
+    {
+        try
+        {
+            return new LogFileInfo(entry.FileName.ToString(), entry.Length, entry.LastWriteTimeUtc.ToUnixTimeMilliseconds());
+        }
+        catch (FileNotFoundException)
+        {
+            // Deleted between enumeration and stat (another writer's temp file, log cleanup): it is gone, so it is not listed.
+            return null;
+        }
     }
 
     /// <inheritdoc />
