@@ -122,7 +122,8 @@ public sealed class DeltaTable
     /// only removes whole files; any other predicate rewrites the files that have matching rows (copy-on-write),
     /// keeping the other rows, and reads the whole table for conflict detection.
     /// </summary>
-    /// <exception cref="DeltaException">The predicate cannot be parsed or names unknown columns; a conflicting concurrent commit.</exception>
+    /// <exception cref="DeltaException">The predicate cannot be parsed or names unknown columns; a file to rewrite is missing
+    /// (<see cref="DeltaErrorKind.DataFileNotFound"/>, raised before any file is written); a conflicting concurrent commit.</exception>
     public async Task<CommitResult> DeleteAsync(string? predicate = null, CancellationToken cancellationToken = default)
     {
         var snapshot = Snapshot();
@@ -149,6 +150,7 @@ public sealed class DeltaTable
             txn.ReadWholeTable();
             var mode = snapshot.ColumnMapping;
             var dataSchema = new StructType(snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name)));
+            Data.Reading.ScanFile.EnsureExist(TablePath, snapshot.Files);
             foreach (var file in snapshot.Files)
             {
                 var source = TablePaths.ResolveDataFile(TablePath, file.Path);

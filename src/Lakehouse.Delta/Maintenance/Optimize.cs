@@ -46,6 +46,7 @@ public static class Optimize
             return new OptimizeResult { Version = null, NumAddedFiles = 0, NumRemovedFiles = 0, NumAddedBytes = 0, NumRemovedBytes = 0, PartitionsOptimized = 0 };
         }
 
+        ScanFile.EnsureExist(table.TablePath, bins.SelectMany(b => b));
         var scan = new DeltaScan(snapshot);
         var scanFiles = scan.Files.ToDictionary(f => f.Add.Key);
         var added = new List<AddFile>();

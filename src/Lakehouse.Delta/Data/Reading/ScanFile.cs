@@ -52,9 +52,27 @@ public sealed class ScanFile
         _deleted ??= Add.DeletionVector is { } dv ? DeletionVectorReader.Read(dv, _tablePath) : [];
 
     /// <summary>The error for a data file the log references but the file system does not have.</summary>
-    internal static DeltaException NotFound(ScanFile file, Exception? inner = null) =>
+    internal static DeltaException NotFound(ScanFile file, Exception? inner = null) => NotFound(file.AbsolutePath, file._tablePath, inner);
+
+    /// <summary>
+    /// Raises <see cref="DeltaErrorKind.DataFileNotFound"/> for the first of <paramref name="files"/> that does not exist, so an
+    /// operation that rewrites several files fails before it has written any of them.
+    /// </summary>
+    internal static void EnsureExist(string tablePath, IEnumerable<AddFile> files)
+    {
+        foreach (var file in files)
+        {
+            var path = Storage.TablePaths.ResolveDataFile(tablePath, file.Path);
+            if (!File.Exists(path))
+            {
+                throw NotFound(path, tablePath);
+            }
+        }
+    }
+
+    private static DeltaException NotFound(string absolutePath, string tablePath, Exception? inner = null) =>
         new(DeltaErrorKind.DataFileNotFound,
-            $"The data file {file.AbsolutePath} is referenced by the table but does not exist; it was probably removed by VACUUM " +
+            $"The data file {absolutePath} is referenced by the table but does not exist; it was probably removed by VACUUM " +
             "(or deleted by hand). Read a version whose files still exist (time travel to a later version), " +
-            "or RESTORE the table to such a version.", file._tablePath, inner);
+            "or RESTORE the table to such a version.", tablePath, inner);
 }
