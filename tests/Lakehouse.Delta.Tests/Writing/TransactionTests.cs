@@ -1,4 +1,5 @@
 using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Maintenance;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Delta.Transactions;
 
@@ -43,6 +44,34 @@ public sealed class TransactionTests
         Assert.Equal(0, snapshot.Version);
         Assert.Empty(snapshot.Files);
         Assert.Single(Directory.GetFiles(dir.Path, "*.parquet"));
+    }
+
+    [Fact]
+    public async Task Commit_StoreFailsAfterDataFilesWritten_VacuumAfterRetentionDeletesOrphansOnly()
+    {
+        using var dir = new TempDirectory("crash-vacuum");
+        var table = DeltaTable.ForPath(dir.Path);
+        table.Create(TestData.IdPartSchema);
+        await table.AppendAsync([TestData.Ids(0, 2)]);
+        var live = Directory.GetFiles(dir.Path, "*.parquet").Single();
+        var failing = DeltaTable.ForStore(new FailingCommitStore(new LocalLogStore(dir.Path)));
+        await Assert.ThrowsAsync<IOException>(() => failing.AppendAsync([TestData.Ids(2, 5)]));
+        var orphan = Directory.GetFiles(dir.Path, "*.parquet").Single(f => f != live);
+        await table.AppendAsync([TestData.Ids(7, 1)]);
+        var liveFiles = table.Snapshot().Files.Select(f => Path.Combine(dir.Path, f.Path)).Order(StringComparer.Ordinal).ToList();
+        var written = File.GetLastWriteTimeUtc(orphan);
+
+        // Inside the default 7 days the orphan may belong to a writer still running, so vacuum keeps it.
+        var early = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(written.AddDays(6)) });
+        var late = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(written.AddDays(8)) });
+
+        Assert.Empty(early.Files);
+        Assert.Equal([Path.GetFileName(orphan)], late.Files);
+        Assert.False(File.Exists(orphan));
+        Assert.Equal(liveFiles, Directory.GetFiles(dir.Path, "*.parquet").Order(StringComparer.Ordinal));
+        var snapshot = table.Snapshot();
+        Assert.Equal(3, TestData.RowCount(snapshot));
+        Assert.Equal(3, new Data.Reading.DeltaScan(snapshot).ReadBatches().Sum(b => b.Length));
     }
 
     [Fact]
@@ -181,6 +210,11 @@ public sealed class TransactionTests
         var snapshot = table.Snapshot();
         Assert.Equal(3, snapshot.Segment.CheckpointVersion);
         Assert.Equal(3, TestData.RowCount(snapshot));
+    }
+
+    private sealed class FixedClock(DateTime now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(now, TimeSpan.Zero);
     }
 
     /// <summary>Delegates to a real store but fails every commit, as a writer killed between data files and commit would.</summary>
