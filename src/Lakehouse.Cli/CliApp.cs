@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lakehouse.Cli.Server;
 using Lakehouse.Cli.Table;
 using Lakehouse.Delta;
 
@@ -7,30 +8,59 @@ namespace Lakehouse.Cli;
 /// <summary>The <c>lakehouse</c> command: parses the arguments, runs one command, maps the outcome to an exit code.</summary>
 internal static class CliApp
 {
-    /// <summary>Runs <c>lakehouse</c> with <paramref name="args"/>, writing results to <paramref name="output"/> and errors to <paramref name="error"/>.</summary>
+    /// <summary>How long a long-running command (connect-server) may take to stop after Ctrl+C or SIGTERM before the process exits anyway.</summary>
+    private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs <c>lakehouse</c> with <paramref name="args"/> as the process entry point, writing results to <paramref name="output"/>
+    /// and errors to <paramref name="error"/>; Ctrl+C and SIGTERM stop a long-running command.
+    /// </summary>
     /// <returns>An exit code from <see cref="ExitCodes"/>.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        Parse(args, output, error, out var parsed, out var code)
+            ? parsed.Invoke(Configuration(output, error, TerminationGrace))
+            : code;
+
+    /// <summary>Runs <c>lakehouse</c> with <paramref name="args"/> until done or <paramref name="cancellationToken"/> stops it; process signals are left alone.</summary>
+    /// <returns>An exit code from <see cref="ExitCodes"/>.</returns>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        Parse(args, output, error, out var parsed, out var code)
+            ? parsed.InvokeAsync(Configuration(output, error, terminationGrace: null), cancellationToken)
+            : Task.FromResult(code);
+
+    private static bool Parse(string[] args, TextWriter output, TextWriter error, out ParseResult parsed, out int code)
     {
         var context = new CliContext(output, error);
         var root = new RootCommand("Lakehouse: medallion jobs on Delta Lake, and tools for Delta tables.")
         {
             TableCommand.Create(context),
+            ConnectServerCommand.Create(context),
         };
 
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        parsed = root.Parse(args);
+        code = ExitCodes.Ok;
+        if (parsed.Errors.Count == 0)
         {
-            foreach (var e in parsed.Errors)
-            {
-                error.WriteLine($"lakehouse: {e.Message}");
-            }
-
-            error.WriteLine("Run 'lakehouse --help' (or the command with --help) for usage.");
-            return ExitCodes.BadInput;
+            return true;
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        foreach (var e in parsed.Errors)
+        {
+            error.WriteLine($"lakehouse: {e.Message}");
+        }
+
+        error.WriteLine("Run 'lakehouse --help' (or the command with --help) for usage.");
+        code = ExitCodes.BadInput;
+        return false;
     }
+
+    private static InvocationConfiguration Configuration(TextWriter output, TextWriter error, TimeSpan? terminationGrace) => new()
+    {
+        Output = output,
+        Error = error,
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = terminationGrace,
+    };
 
     /// <summary>Runs a command body, turning the errors a user can cause into a one-line message and an exit code.</summary>
     public static int Guard(CliContext context, Func<int> body)
@@ -39,28 +69,34 @@ internal static class CliApp
         {
             return body();
         }
-        catch (DeltaException e)
+        catch (Exception e)
         {
-            return Fail(context, ExitCodes.For(e.Kind), e.Message);
+            return Fail(context, e);
         }
-        catch (CliUsageException e)
+    }
+
+    /// <summary>Runs an asynchronous command body, turning the errors a user can cause into a one-line message and an exit code.</summary>
+    public static async Task<int> GuardAsync(CliContext context, Func<Task<int>> body)
+    {
+        try
         {
-            return Fail(context, ExitCodes.BadInput, e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            return Fail(context, ExitCodes.BadInput, e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail(context, ExitCodes.Failed, e.Message);
+            return await body().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            // A bug, not a user error; still one line, as scripts parse stderr.
-            return Fail(context, ExitCodes.Failed, $"unexpected {e.GetType().Name}: {e.Message}");
+            return Fail(context, e);
         }
     }
+
+    private static int Fail(CliContext context, Exception exception) => exception switch
+    {
+        DeltaException e => Fail(context, ExitCodes.For(e.Kind), e.Message),
+        CliUsageException or ArgumentException => Fail(context, ExitCodes.BadInput, exception.Message),
+        IOException or UnauthorizedAccessException => Fail(context, ExitCodes.Failed, exception.Message),
+
+        // A bug, not a user error; still one line, as scripts parse stderr.
+        _ => Fail(context, ExitCodes.Failed, $"unexpected {exception.GetType().Name}: {exception.Message}"),
+    };
 
     private static int Fail(CliContext context, int code, string message)
     {
