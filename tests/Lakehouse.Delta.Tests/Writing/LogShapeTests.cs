@@ -61,6 +61,45 @@ public sealed class LogShapeTests
     }
 
     [Fact]
+    public async Task AppendWithAppIdThenOverwrite_TxnAndRemoveLinesHaveTheSpecsFieldsAndShapes()
+    {
+        using var dir = new TempDirectory("log-shape-remove");
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
+        var table = DeltaTable.ForStore(new Storage.LocalLogStore(dir.Path), new FixedClock(now));
+        table.Create(TestData.IdPartSchema, ["part"]);
+        await table.AppendAsync([TestData.Ids(0, 2, "a")], new Transactions.WriteOptions { AppId = "job-7", AppVersion = 3 });
+        await table.OverwriteAsync([TestData.Ids(5, 1, "b")]);
+
+        var append = Lines(dir.Path, 1).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(["commitInfo", "txn", "add"], append.Select(o => o.Single().Key));
+        // PROTOCOL.md, Transaction Identifiers: appId, version and the optional lastUpdated in milliseconds.
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"txn":{"appId":"job-7","version":3,"lastUpdated":1700000000123}}"""), append[1]), append[1].ToJsonString());
+        var add = append[2]["add"]!.AsObject();
+
+        var overwrite = Lines(dir.Path, 2).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(["commitInfo", "remove", "add"], overwrite.Select(o => o.Single().Key));
+        var commitInfo = overwrite[0]["commitInfo"]!.AsObject();
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"mode":"Overwrite","partitionBy":"[\"part\"]"}"""), commitInfo["operationParameters"]));
+        Assert.False(commitInfo["isBlindAppend"]!.GetValue<bool>());
+        Assert.Equal(1, commitInfo["readVersion"]!.GetValue<long>());
+        Assert.Equal(1_700_000_000_123, commitInfo["timestamp"]!.GetValue<long>());
+        // PROTOCOL.md, Add File and Remove File: the remove names the add's path, carries its partition values, size and
+        // stats (extendedFileMetadata = true says they are there) and the deletion time that vacuum's retention starts from.
+        var expected = new JsonObject
+        {
+            ["path"] = add["path"]!.DeepClone(),
+            ["deletionTimestamp"] = 1_700_000_000_123,
+            ["dataChange"] = true,
+            ["extendedFileMetadata"] = true,
+            ["partitionValues"] = add["partitionValues"]!.DeepClone(),
+            ["size"] = add["size"]!.DeepClone(),
+            ["stats"] = add["stats"]!.DeepClone(),
+        };
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["remove"] = expected }, overwrite[1]), overwrite[1].ToJsonString());
+        Assert.StartsWith("part=b/", overwrite[2]["add"]!["path"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Create_TimestampNtzColumn_ProtocolThreeSevenWithFeature()
     {
         using var dir = new TempDirectory("ntz");
@@ -107,5 +146,10 @@ public sealed class LogShapeTests
         // PROTOCOL.md, Column Mapping: "partitionValues … keys are the physical names".
         Assert.Equal([physical], file.PartitionValues.Keys);
         Assert.Equal("b", file.PartitionValues[physical]);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
