@@ -11,7 +11,7 @@ public sealed class ColumnMappingTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task ReadDelta_ColumnMappingNamePartitioned_UsesLogicalNames()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "cm");
         var table = DeltaTable.ForPath(path);
         var schema = new StructType([new StructField("id", PrimitiveType.Long), new StructField("day", PrimitiveType.String)]);

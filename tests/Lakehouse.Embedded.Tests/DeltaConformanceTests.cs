@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lakehouse.Spark;
 
@@ -11,14 +10,10 @@ namespace Lakehouse.Embedded.Tests;
 /// </summary>
 public sealed class DeltaConformanceTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly string Root = FindRoot();
-
-    private static readonly JsonObject Expected = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "expected.json")))!.AsObject();
-
     public static TheoryData<string> Tables()
     {
         var data = new TheoryData<string>();
-        foreach (var (name, value) in Expected)
+        foreach (var (name, value) in ConformanceData.AllExpected)
         {
             if (value!["error"] is null)
             {
@@ -33,10 +28,10 @@ public sealed class DeltaConformanceTests(ServerFixture server) : IClassFixture<
     [MemberData(nameof(Tables))]
     public async Task ReadDelta_GoldenTable_MatchesExpectedRows(string table)
     {
-        var expected = Expected[table]!.AsObject();
+        var expected = ConformanceData.Expected(table).AsObject();
         var schema = expected["schema"]!.AsArray().Select(f => (Name: f!["name"]!.GetValue<string>(), Type: f["type"]!)).ToList();
         await using var spark = await server.SessionAsync();
-        var rows = await spark.Read.Delta(Path.Combine(Root, "tables", table)).CollectAsync();
+        var rows = await spark.Read.Delta(ConformanceData.Table(table)).CollectAsync();
         Assert.Equal(expected["rowCount"]!.GetValue<int>(), rows.Count);
         Assert.Equal(schema.Select(s => s.Name), rows.Count > 0 ? rows[0].Columns : schema.Select(s => s.Name));
         if (schema.Any(s => s.Type is not JsonValue))
@@ -81,18 +76,4 @@ public sealed class DeltaConformanceTests(ServerFixture server) : IClassFixture<
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
     };
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "conformance", "delta");
-            if (File.Exists(Path.Combine(candidate, "expected.json")))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        throw new DirectoryNotFoundException("../shared/conformance/delta not found above the test directory.");
-    }
 }

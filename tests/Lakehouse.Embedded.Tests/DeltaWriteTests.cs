@@ -12,7 +12,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task SaveAppendOverwrite_Path_RoundTripsThroughDelta()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "orders");
         await using var spark = await server.SessionAsync();
         var first = spark.CreateDataFrame(new[] { new Order(1, "2024-01-01", 10.5), new Order(2, "2024-01-02", 20.0) });
@@ -32,7 +32,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Append_MatchingSchema_AddsOneFileWithStatsAndNoneForEmptyData()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "stream");
         await using var spark = await server.SessionAsync();
         await spark.Range(0, 1).Write.Format("delta").SaveAsync(path);
@@ -53,7 +53,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Save_ErrorIfExists_FailsWhenTableExists()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "t");
         await using var spark = await server.SessionAsync();
         await spark.Range(0, 1).Write.Format("delta").SaveAsync(path);
@@ -86,7 +86,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Append_SameTxnVersionTwice_AddsOnce()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "idem");
         await using var spark = await server.SessionAsync();
         var df = spark.Range(0, 3);
@@ -102,7 +102,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Overwrite_ReplaceWhere_ReplacesOnlyMatchingPartition()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "rw");
         await using var spark = await server.SessionAsync();
         await spark.CreateDataFrame(new[] { new Order(1, "d1", 1), new Order(2, "d2", 2) }).Write.Format("delta").PartitionBy("Day").SaveAsync(path);
@@ -114,7 +114,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Append_NewColumnWithMergeSchema_EvolvesSchema()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "ms");
         await using var spark = await server.SessionAsync();
         await spark.Range(0, 1).Write.Format("delta").SaveAsync(path);
@@ -129,7 +129,7 @@ public sealed class DeltaWriteTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task SaveParquet_PlainFiles_ReadBack()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         var path = Path.Combine(dir.Path, "pq");
         await using var spark = await server.SessionAsync();
         await spark.Range(0, 4).Write.Format("parquet").SaveAsync(path);

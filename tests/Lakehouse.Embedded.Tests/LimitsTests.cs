@@ -11,7 +11,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task LocalRelation_LargerThanMessageLimit_IsRefusedAndServerKeepsServing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("embedded");
         await using var server = await ConnectServer.StartAsync(new ConnectServerOptions { Port = 0, MaxMessageSize = 1024 * 1024, Engine = new EmbeddedOptions { Warehouse = dir.Path } });
         await using var spark = await SparkSession.Builder().Remote(server.ConnectionString).CreateAsync();
         var big = Enumerable.Range(0, 64).Select(i => new Blob(new string('x', 32 * 1024))).ToList();

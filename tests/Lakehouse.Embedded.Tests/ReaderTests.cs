@@ -9,8 +9,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Csv_NoHeaderNoInfer_AllStringsNamedByPosition()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.csv", "1,x\n2,y\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.csv");
+        File.WriteAllText(file, "1,x\n2,y\n");
         await using var spark = await server.SessionAsync();
         var df = spark.Read.Csv(file);
         var rows = await df.OrderBy(Col("_c0")).CollectAsync();
@@ -23,8 +24,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Csv_HeaderAndInferSchema_TypesColumns()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.csv", "id,name\n1,x\n2,\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.csv");
+        File.WriteAllText(file, "id,name\n1,x\n2,\n");
         await using var spark = await server.SessionAsync();
         var rows = await spark.Read.Option("header", true).Option("inferSchema", true).Csv(file).OrderBy(Col("id")).CollectAsync();
         Assert.Equal(1L, Convert.ToInt64(rows[0]["id"], System.Globalization.CultureInfo.InvariantCulture));
@@ -34,8 +36,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Csv_WithSchema_AppliesTypes()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.csv", "a,b\n1,2.5\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.csv");
+        File.WriteAllText(file, "a,b\n1,2.5\n");
         await using var spark = await server.SessionAsync();
         var rows = await spark.Read.Schema("a INT, b DOUBLE").Option("header", true).Csv(file).CollectAsync();
         Assert.Equal(1, rows[0]["a"]);
@@ -45,8 +48,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Json_Inferred_FieldsSortedStringsKept()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.json", "{\"b\":\"2024-01-01\",\"a\":1}\n{\"b\":\"x\",\"a\":2,\"c\":1.5}\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.json");
+        File.WriteAllText(file, "{\"b\":\"2024-01-01\",\"a\":1}\n{\"b\":\"x\",\"a\":2,\"c\":1.5}\n");
         await using var spark = await server.SessionAsync();
         var rows = await spark.Read.Json(file).OrderBy(Col("a")).CollectAsync();
         // Spark's JSON inference orders fields by name and does not turn strings into dates.
@@ -60,8 +64,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Json_CorruptRecordColumn_IsRejectedAsUnsupported()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.json", "{\"a\":1}\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.json");
+        File.WriteAllText(file, "{\"a\":1}\n");
         await using var spark = await server.SessionAsync();
         var e = await Assert.ThrowsAsync<SparkConnectException>(() => spark.Read.Schema("a BIGINT, _corrupt_record STRING").Option("mode", "PERMISSIVE").Json(file).CollectAsync());
         Assert.Equal("LAKEHOUSE_EMBEDDED_UNSUPPORTED_FEATURE", e.ErrorClass);
@@ -70,8 +75,9 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Text_Lines_ReadAsValueColumn()
     {
-        using var dir = new TempDir();
-        var file = dir.File("a.txt", "hello, world\nsecond \"line\"\n");
+        using var dir = new TempDirectory("embedded");
+        var file = dir.Combine("a.txt");
+        File.WriteAllText(file, "hello, world\nsecond \"line\"\n");
         await using var spark = await server.SessionAsync();
         var rows = await spark.Read.Text(file).CollectAsync();
         Assert.Equal(["hello, world", "second \"line\""], rows.Select(r => r.Get<string>("value")));
