@@ -23,6 +23,22 @@ public sealed class OptimizeCommandTests
     }
 
     [Fact]
+    public void Optimize_SparkTableText_OneSentenceWithTheFileCountsAndSizes()
+    {
+        using var table = TableCopy.Of("time-travel-start-start20-start40");
+        var before = Directory.GetFiles(table.Path, "*.parquet").ToDictionary(f => f, f => new FileInfo(f).Length);
+
+        var run = CliRun.Of("table", "optimize", table.Path);
+
+        Assert.Equal(0, run.ExitCode);
+        // The table is unpartitioned: its six small files are one bin, compacted into the one file that is new on disk.
+        var added = new FileInfo(Directory.GetFiles(table.Path, "*.parquet").Except(before.Keys).Single()).Length;
+        Assert.Equal(
+            $"Optimized 1 partitions as version 3: 6 files ({before.Values.Sum()} bytes) compacted into 1 files ({added} bytes).",
+            run.Output.TrimEnd());
+    }
+
+    [Fact]
     public void Optimize_NothingToDo_SaysSoAndCommitsNothing()
     {
         // One file per partition: no bin has two files.

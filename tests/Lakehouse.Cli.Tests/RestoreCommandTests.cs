@@ -24,6 +24,28 @@ public sealed class RestoreCommandTests
     }
 
     [Fact]
+    public void Restore_ToVersionText_OneSentenceWithTheFileCountsAndSizes()
+    {
+        using var table = TableCopy.Of("time-travel-start-start20-start40");
+        // Version 0's files, from its commit; sizes from the disk.
+        var keptFiles = File.ReadAllLines(Path.Combine(table.Path, "_delta_log", "00000000000000000000.json"))
+            .Select(l => JsonNode.Parse(l)!["add"]?["path"]?.GetValue<string>()).OfType<string>()
+            .Select(p => Path.Combine(table.Path, p)).ToList();
+        long Size(IEnumerable<string> files) => files.Sum(f => new FileInfo(f).Length);
+        var all = Directory.GetFiles(table.Path, "*.parquet");
+        var keptBytes = Size(keptFiles);
+
+        var run = CliRun.Of("table", "restore", table.Path, "--version", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        // Version 0 is the table's first two files; the four that versions 1 and 2 appended are removed, nothing is re-added.
+        Assert.Equal(2, keptFiles.Count);
+        Assert.Equal(
+            $"Restored version 0 as version 3: removed 4 files ({Size(all) - keptBytes} bytes), restored 0 files (0 bytes); the table now has 2 files ({keptBytes} bytes).",
+            run.Output.TrimEnd());
+    }
+
+    [Fact]
     public void Restore_NeitherVersionNorTimestamp_ExitsBadInput()
     {
         using var table = TableCopy.Of("time-travel-start-start20-start40");
