@@ -1,0 +1,38 @@
+using Lakehouse.Delta.Storage;
+
+namespace Lakehouse.Delta.Tests.Writing;
+
+/// <summary>Put-if-absent: a commit file appears whole or not at all, and never replaces one that exists.</summary>
+public sealed class LocalLogStoreTests
+{
+    [Fact]
+    public void TryCreate_NameTaken_FalseAndTheExistingFileUnchanged()
+    {
+        using var dir = new TempDirectory("store");
+        var store = new LocalLogStore(dir.Path);
+
+        Assert.True(store.TryCreate(LogFileName.Commit(0), "first\n"u8));
+        Assert.False(store.TryCreate(LogFileName.Commit(0), "second, longer\n"u8));
+
+        Assert.Equal("first\n", File.ReadAllText(Path.Combine(dir.Path, "_delta_log", LogFileName.Commit(0))));
+        // The temporary file each attempt writes first is gone, and listings show only the commit.
+        Assert.Equal([LogFileName.Commit(0)], Directory.GetFiles(Path.Combine(dir.Path, "_delta_log")).Select(Path.GetFileName));
+        Assert.Equal([LogFileName.Commit(0)], store.List().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void TryCreate_ManyThreadsSameName_ExactlyOneWinsAndItsContentIsWhole()
+    {
+        using var dir = new TempDirectory("store-race");
+        var store = new LocalLogStore(dir.Path);
+        var contents = Enumerable.Range(0, 16).Select(i => new string((char)('a' + i), 100_000 + i)).ToArray();
+        var won = new bool[contents.Length];
+
+        Parallel.For(0, contents.Length, new ParallelOptions { MaxDegreeOfParallelism = contents.Length },
+            i => won[i] = store.TryCreate(LogFileName.Commit(5), System.Text.Encoding.ASCII.GetBytes(contents[i])));
+
+        var winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+        Assert.Equal(contents[winner], File.ReadAllText(Path.Combine(dir.Path, "_delta_log", LogFileName.Commit(5))));
+        Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "_delta_log")));
+    }
+}
