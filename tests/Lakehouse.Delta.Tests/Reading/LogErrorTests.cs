@@ -72,4 +72,20 @@ public sealed class LogErrorTests
         Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "_delta_log")));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.parquet"));
     }
+
+    [Fact]
+    public void Load_UnknownReaderFeature_UnsupportedProtocolNamingTheFeature()
+    {
+        using var dir = new TempDirectory("unknown-feature");
+        new LocalLogStore(dir.Path).TryCreate(LogFileName.Commit(0), ActionJson.WriteCommit([
+            new Protocol { MinReaderVersion = 3, MinWriterVersion = 7, ReaderFeatures = ["futureReaderFeature"], WriterFeatures = ["futureReaderFeature"] },
+            new Metadata { SchemaString = Schema },
+        ]));
+
+        var e = Assert.Throws<DeltaException>(() => Snapshot.Load(dir.Path));
+
+        Assert.Equal(DeltaErrorKind.UnsupportedProtocol, e.Kind);
+        Assert.Contains("futureReaderFeature", e.Message);
+        Assert.Contains("Read this table with Apache Spark", e.Message);
+    }
 }
