@@ -43,6 +43,29 @@ public sealed class ShowCommandTests
         Assert.Equal(Canonical(versionEntry), Canonical(actual));
     }
 
+    [Theory]
+    [InlineData(1540417458000, 1)]
+    [InlineData(1540418058000, 2)]
+    public void Show_JsonAtTimestamp_EqualsTheVersionTheConformanceCaseNames(long timestampMs, long version)
+    {
+        const string name = "time-travel-start-start20-start40";
+        using var table = TableCopy.Of(name);
+        var expected = ConformanceData.Expected(name);
+        foreach (var (file, mtime) in expected["checks"]!["timestampTravel"]!["setLastModifiedMs"]!.AsObject())
+        {
+            table.SetModified(file, mtime!.GetValue<long>());
+        }
+
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var run = CliRun.Of("table", "show", table.Path, "--json", "--timestamp", at);
+
+        Assert.Equal(0, run.ExitCode);
+        var actual = JsonNode.Parse(run.Output)!;
+        Assert.Equal(version, actual["version"]!.GetValue<long>());
+        var versionEntry = new JsonObject { ["schema"] = expected["schema"]!.DeepClone(), ["rows"] = expected["versions"]![$"{version}"]!["rows"]!.DeepClone() };
+        Assert.Equal(Canonical(versionEntry), Canonical(actual));
+    }
+
     [Fact]
     public void Show_Limit_PrintsThatManyRows()
     {
