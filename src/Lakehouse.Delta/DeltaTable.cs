@@ -151,38 +151,49 @@ public sealed class DeltaTable
             var mode = snapshot.ColumnMapping;
             var dataSchema = new StructType(snapshot.Schema.Fields.Where(f => !partitionColumns.Contains(f.Name)));
             Data.Reading.ScanFile.EnsureExist(TablePath, snapshot.Files);
-            foreach (var file in snapshot.Files)
+            var rewritten = new List<string>();
+            try
             {
-                var source = TablePaths.ResolveDataFile(TablePath, file.Path);
-                var relativeDir = Path.GetDirectoryName(Uri.UnescapeDataString(file.Path)) ?? "";
-                var name = $"part-{addedFiles.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
-                var target = Path.Combine(TablePath, relativeDir, name);
-                var result = await FileRewriter.DeleteRowsAsync(source, target, dataSchema, snapshot.Schema, mode,
-                    snapshot.Properties.DataSkippingNumIndexedCols, parsed, file.PartitionValues, cancellationToken).ConfigureAwait(false);
-                if (result.DeletedRows == 0)
+                foreach (var file in snapshot.Files)
                 {
-                    continue;
-                }
-
-                txn.Remove(file);
-                removedFiles++;
-                removedBytes += file.Size;
-                deletedRows += result.DeletedRows;
-                copiedRows += result.CopiedRows;
-                if (result.NewFile is { } written)
-                {
-                    txn.Add(new AddFile
+                    var source = TablePaths.ResolveDataFile(TablePath, file.Path);
+                    var relativeDir = Path.GetDirectoryName(Uri.UnescapeDataString(file.Path)) ?? "";
+                    var name = $"part-{addedFiles.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
+                    var target = Path.Combine(TablePath, relativeDir, name);
+                    var result = await FileRewriter.DeleteRowsAsync(source, target, dataSchema, snapshot.Schema, mode,
+                        snapshot.Properties.DataSkippingNumIndexedCols, parsed, file.PartitionValues, cancellationToken).ConfigureAwait(false);
+                    if (result.DeletedRows == 0)
                     {
-                        Path = TablePaths.ToAddPath(Path.Combine(relativeDir, name)),
-                        PartitionValues = file.PartitionValues,
-                        Size = written.Size,
-                        ModificationTime = written.ModificationTime,
-                        DataChange = true,
-                        Stats = written.Stats,
-                    });
-                    addedFiles++;
-                    addedBytes += written.Size;
+                        continue;
+                    }
+
+                    txn.Remove(file);
+                    removedFiles++;
+                    removedBytes += file.Size;
+                    deletedRows += result.DeletedRows;
+                    copiedRows += result.CopiedRows;
+                    if (result.NewFile is { } written)
+                    {
+                        rewritten.Add(target);
+                        txn.Add(new AddFile
+                        {
+                            Path = TablePaths.ToAddPath(Path.Combine(relativeDir, name)),
+                            PartitionValues = file.PartitionValues,
+                            Size = written.Size,
+                            ModificationTime = written.ModificationTime,
+                            DataChange = true,
+                            Stats = written.Stats,
+                        });
+                        addedFiles++;
+                        addedBytes += written.Size;
+                    }
                 }
+            }
+            catch
+            {
+                // Nothing is committed yet, so the files rewritten so far are no one's: remove them rather than leave orphans for vacuum.
+                rewritten.ForEach(File.Delete);
+                throw;
             }
         }
 

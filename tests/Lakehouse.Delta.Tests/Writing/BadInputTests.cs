@@ -74,8 +74,8 @@ public sealed class BadInputTests
     {
         using var dir = new TempDirectory("missing-file");
         var table = await TableWithTwoAppends(dir.Path);
-        // The last file in path order is the one rewritten last, so a rewrite that went file by file would have written the others.
-        var missing = table.Snapshot().Files.Select(f => f.Path).Order(StringComparer.Ordinal).Last();
+        // The file replay lists last is rewritten last, so a rewrite that went file by file would have written the other first.
+        var missing = table.Snapshot().Files.Last().Path;
         File.Delete(Path.Combine(dir.Path, missing));
         var before = Listing(dir.Path);
 
@@ -90,6 +90,23 @@ public sealed class BadInputTests
         }
 
         Assert.Equal(before, Listing(dir.Path));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_LaterFileUnreadable_FilesRewrittenBeforeAreRemovedAndNothingCommitted()
+    {
+        using var dir = new TempDirectory("unreadable-file");
+        var table = await TableWithTwoAppends(dir.Path);
+        var damaged = Path.Combine(dir.Path, table.Snapshot().Files.Last().Path);
+        var bytes = File.ReadAllBytes(damaged);
+        File.WriteAllBytes(damaged, bytes[..(bytes.Length / 2)]);
+        var before = Listing(dir.Path);
+
+        // One row of each file matches, so the first file is rewritten before the damaged one is read.
+        await Assert.ThrowsAnyAsync<Exception>(() => table.DeleteAsync("id = 0 OR id = 3"));
+
+        Assert.Equal(before, Listing(dir.Path));
+        Assert.Equal(2, table.Snapshot().Version);
     }
 
     [Fact]
