@@ -196,9 +196,4 @@ public sealed class VacuumTests
     }
 
     private static bool Exists(TableCopy table, string relative) => File.Exists(Path.Combine(table.Path, relative));
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

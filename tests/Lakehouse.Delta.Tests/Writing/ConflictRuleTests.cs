@@ -128,9 +128,4 @@ public sealed class ConflictRuleTests
         Assert.Equal(1_000_001, snapshot.Timestamp);
         Assert.Equal(["appendOnly", "invariants", "inCommitTimestamp"], snapshot.Protocol.WriterFeatures);
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -147,9 +147,4 @@ public sealed class LogShapeTests
         Assert.Equal([physical], file.PartitionValues.Keys);
         Assert.Equal("b", file.PartitionValues[physical]);
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -62,8 +62,8 @@ public sealed class TransactionTests
         var written = File.GetLastWriteTimeUtc(orphan);
 
         // Inside the default 7 days the orphan may belong to a writer still running, so vacuum keeps it.
-        var early = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(written.AddDays(6)) });
-        var late = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(written.AddDays(8)) });
+        var early = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(new DateTimeOffset(written.AddDays(6), TimeSpan.Zero)) });
+        var late = Vacuum.Run(dir.Path, new VacuumOptions { TimeProvider = new FixedClock(new DateTimeOffset(written.AddDays(8), TimeSpan.Zero)) });
 
         Assert.Empty(early.Files);
         Assert.Equal([Path.GetFileName(orphan)], late.Files);
@@ -210,11 +210,6 @@ public sealed class TransactionTests
         var snapshot = table.Snapshot();
         Assert.Equal(3, snapshot.Segment.CheckpointVersion);
         Assert.Equal(3, TestData.RowCount(snapshot));
-    }
-
-    private sealed class FixedClock(DateTime now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(now, TimeSpan.Zero);
     }
 
     /// <summary>Delegates to a real store but fails every commit, as a writer killed between data files and commit would.</summary>
