@@ -31,7 +31,7 @@ internal static class ExitCodes
     {
         DeltaErrorKind.NotADeltaTable or DeltaErrorKind.VersionNotFound or DeltaErrorKind.DataFileNotFound => NotFound,
         DeltaErrorKind.UnsupportedProtocol => Unsupported,
-        DeltaErrorKind.CorruptLog or DeltaErrorKind.NonContiguousVersions or DeltaErrorKind.MissingMetadata or DeltaErrorKind.MissingProtocol => Corrupt,
+        DeltaErrorKind.CorruptLog or DeltaErrorKind.CorruptDataFile or DeltaErrorKind.NonContiguousVersions or DeltaErrorKind.MissingMetadata or DeltaErrorKind.MissingProtocol => Corrupt,
         DeltaErrorKind.ConcurrentModification => Conflict,
         DeltaErrorKind.InvalidRequest or DeltaErrorKind.TableAlreadyExists => BadInput,
         _ => Failed,

@@ -15,6 +15,8 @@ public enum DeltaErrorKind
     MissingProtocol,
     /// <summary>A data file that the snapshot references does not exist.</summary>
     DataFileNotFound,
+    /// <summary>A data file that the snapshot references exists but is not a readable Parquet file (truncated, overwritten).</summary>
+    CorruptDataFile,
     /// <summary>The requested version or timestamp is not in the table's history.</summary>
     VersionNotFound,
     /// <summary>A commit file, checkpoint or <c>_last_checkpoint</c> cannot be parsed.</summary>

@@ -160,7 +160,7 @@ public sealed class DeltaTable
                     var relativeDir = Path.GetDirectoryName(Uri.UnescapeDataString(file.Path)) ?? "";
                     var name = $"part-{addedFiles.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid()}-c000.snappy.parquet";
                     var target = Path.Combine(TablePath, relativeDir, name);
-                    var result = await FileRewriter.DeleteRowsAsync(source, target, dataSchema, snapshot.Schema, mode,
+                    var result = await FileRewriter.DeleteRowsAsync(TablePath, source, target, dataSchema, snapshot.Schema, mode,
                         snapshot.Properties.DataSkippingNumIndexedCols, parsed, file.PartitionValues, cancellationToken).ConfigureAwait(false);
                     if (result.DeletedRows == 0)
                     {

@@ -103,10 +103,33 @@ public sealed class BadInputTests
         var before = Listing(dir.Path);
 
         // One row of each file matches, so the first file is rewritten before the damaged one is read.
-        await Assert.ThrowsAnyAsync<Exception>(() => table.DeleteAsync("id = 0 OR id = 3"));
+        var e = await Assert.ThrowsAsync<DeltaException>(() => table.DeleteAsync("id = 0 OR id = 3"));
 
+        Assert.Equal(DeltaErrorKind.CorruptDataFile, e.Kind);
+        Assert.Contains(damaged, e.Message);
+        Assert.Contains("RESTORE", e.Message);
         Assert.Equal(before, Listing(dir.Path));
         Assert.Equal(2, table.Snapshot().Version);
+    }
+
+    [Fact]
+    public async Task TruncatedDataFile_Read_CorruptDataFileNamingTheFileWithRemedy()
+    {
+        using var dir = new TempDirectory("truncated-file");
+        var table = await TableWithTwoAppends(dir.Path);
+        var damaged = Path.Combine(dir.Path, table.Snapshot().Files.First().Path);
+        File.WriteAllBytes(damaged, File.ReadAllBytes(damaged)[..10]);
+
+        var e = await Assert.ThrowsAsync<DeltaException>(async () =>
+        {
+            await foreach (var _ in new Data.Reading.DeltaScan(table.Snapshot()).ReadBatchesAsync())
+            {
+            }
+        });
+
+        Assert.Equal(DeltaErrorKind.CorruptDataFile, e.Kind);
+        Assert.Contains(damaged, e.Message);
+        Assert.Contains("RESTORE", e.Message);
     }
 
     [Fact]

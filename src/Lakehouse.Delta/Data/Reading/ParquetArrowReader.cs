@@ -23,7 +23,7 @@ internal static class ParquetArrowReader
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var deleted = file.DeletedRowIndexes();
-        await using var reader = await Open(file, cancellationToken).ConfigureAwait(false);
+        await using var reader = await ScanFile.OpenParquetAsync(file.AbsolutePath, file.TableRoot, Options, cancellationToken).ConfigureAwait(false);
         var topLevel = reader.Schema.Fields.ToList();
         var sources = readSchema.Fields
             .Select(f => file.PartitionValues.ContainsKey(f.Name) ? null : ColumnAssembler.Match(topLevel, f, mode))
@@ -80,18 +80,6 @@ internal static class ParquetArrowReader
             }
 
             yield return new RecordBatch(arrowSchema, arrays, count);
-        }
-    }
-
-    private static async Task<ParquetReader> Open(ScanFile file, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ParquetReader.CreateAsync(file.AbsolutePath, Options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw ScanFile.NotFound(file, e);
         }
     }
 

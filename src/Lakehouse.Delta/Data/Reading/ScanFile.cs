@@ -54,6 +54,9 @@ public sealed class ScanFile
     /// <summary>The error for a data file the log references but the file system does not have.</summary>
     internal static DeltaException NotFound(ScanFile file, Exception? inner = null) => NotFound(file.AbsolutePath, file._tablePath, inner);
 
+    /// <summary>The root of the table the file belongs to.</summary>
+    internal string TableRoot => _tablePath;
+
     /// <summary>
     /// Raises <see cref="DeltaErrorKind.DataFileNotFound"/> for the first of <paramref name="files"/> that does not exist, so an
     /// operation that rewrites several files fails before it has written any of them.
@@ -67,6 +70,29 @@ public sealed class ScanFile
             {
                 throw NotFound(path, tablePath);
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens a data file the table references with Parquet.Net: a missing file is <see cref="DeltaErrorKind.DataFileNotFound"/>,
+    /// one that is not readable Parquet (truncated, overwritten: it fails at its footer) <see cref="DeltaErrorKind.CorruptDataFile"/>.
+    /// </summary>
+    internal static async Task<Parquet.ParquetReader> OpenParquetAsync(string absolutePath, string tablePath, Parquet.ParquetOptions? options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Parquet.ParquetReader.CreateAsync(absolutePath, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw NotFound(absolutePath, tablePath, e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new DeltaException(DeltaErrorKind.CorruptDataFile,
+                $"The data file {absolutePath} is referenced by the table but is not a readable Parquet file ({e.Message}). "
+                + "Restore the file from a backup, or RESTORE the table to a version that does not reference it "
+                + "(the table's history shows which version added it).", tablePath, e);
         }
     }
 

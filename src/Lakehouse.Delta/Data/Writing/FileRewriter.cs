@@ -21,10 +21,10 @@ internal sealed record RewriteResult(long DeletedRows, long CopiedRows, WrittenF
 /// </summary>
 internal static class FileRewriter
 {
-    public static async Task<RewriteResult> DeleteRowsAsync(string source, string target, StructType dataSchema, StructType tableSchema,
+    public static async Task<RewriteResult> DeleteRowsAsync(string tablePath, string source, string target, StructType dataSchema, StructType tableSchema,
         ColumnMappingMode mode, int numIndexedCols, Predicate predicate, IReadOnlyDictionary<string, string?> partitionValues, CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var reader = await Reading.ScanFile.OpenParquetAsync(source, tablePath, null, cancellationToken).ConfigureAwait(false);
         var targets = StatsTargets(dataSchema, reader.Schema.Fields, mode);
         var groups = new List<(RawLeaf[] Leaves, bool[] Keep)>();
         long deleted = 0, kept = 0;
