@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Lakehouse.Delta.Expressions;
 
@@ -24,14 +23,14 @@ public static class PredicateParser
 
     private sealed class Parser(string text)
     {
-        private readonly List<Token> _tokens = Tokenize(text);
+        private readonly List<PredicateLexer.Token> _tokens = PredicateLexer.Tokenize(text);
         private int _pos;
 
-        private Token Peek => _tokens[_pos];
+        private PredicateLexer.Token Peek => _tokens[_pos];
 
         public void ExpectEnd()
         {
-            if (Peek.Kind != TokenKind.End)
+            if (Peek.Kind != PredicateLexer.TokenKind.End)
             {
                 throw Error($"unexpected '{Peek.Text}'");
             }
@@ -63,10 +62,10 @@ public static class PredicateParser
 
         private Predicate ParsePrimary()
         {
-            if (Accept(TokenKind.Symbol, "("))
+            if (Accept(PredicateLexer.TokenKind.Symbol, "("))
             {
                 var inner = ParseOr();
-                Expect(TokenKind.Symbol, ")");
+                Expect(PredicateLexer.TokenKind.Symbol, ")");
                 return inner;
             }
 
@@ -90,14 +89,14 @@ public static class PredicateParser
             var not = AcceptKeyword("NOT");
             if (AcceptKeyword("IN"))
             {
-                Expect(TokenKind.Symbol, "(");
+                Expect(PredicateLexer.TokenKind.Symbol, "(");
                 var values = new List<Literal> { ParseLiteral() };
-                while (Accept(TokenKind.Symbol, ","))
+                while (Accept(PredicateLexer.TokenKind.Symbol, ","))
                 {
                     values.Add(ParseLiteral());
                 }
 
-                Expect(TokenKind.Symbol, ")");
+                Expect(PredicateLexer.TokenKind.Symbol, ")");
                 Predicate @in = new In(col, values);
                 return not ? new Not(@in) : @in;
             }
@@ -123,7 +122,7 @@ public static class PredicateParser
         private ColumnRef ParseColumn()
         {
             var parts = new List<string> { ExpectIdentifier() };
-            while (Accept(TokenKind.Symbol, "."))
+            while (Accept(PredicateLexer.TokenKind.Symbol, "."))
             {
                 parts.Add(ExpectIdentifier());
             }
@@ -134,7 +133,7 @@ public static class PredicateParser
         private string ExpectIdentifier()
         {
             var t = Peek;
-            if (t.Kind is TokenKind.Identifier or TokenKind.QuotedIdentifier)
+            if (t.Kind is PredicateLexer.TokenKind.Identifier or PredicateLexer.TokenKind.QuotedIdentifier)
             {
                 _pos++;
                 return t.Text;
@@ -146,7 +145,7 @@ public static class PredicateParser
         private ComparisonOperator ParseOperator()
         {
             var t = Peek;
-            if (t.Kind == TokenKind.Symbol)
+            if (t.Kind == PredicateLexer.TokenKind.Symbol)
             {
                 ComparisonOperator? op = t.Text switch
                 {
@@ -172,32 +171,32 @@ public static class PredicateParser
         private bool IsLiteralStart()
         {
             var t = Peek;
-            return t.Kind is TokenKind.Number or TokenKind.String
-                || (t.Kind == TokenKind.Symbol && t.Text == "-")
-                || (t.Kind == TokenKind.Identifier && t.Text.ToUpperInvariant() is "TRUE" or "FALSE" or "NULL"
-                    || (t.Kind == TokenKind.Identifier && t.Text.ToUpperInvariant() is "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" && _tokens[_pos + 1].Kind == TokenKind.String));
+            return t.Kind is PredicateLexer.TokenKind.Number or PredicateLexer.TokenKind.String
+                || (t.Kind == PredicateLexer.TokenKind.Symbol && t.Text == "-")
+                || (t.Kind == PredicateLexer.TokenKind.Identifier && t.Text.ToUpperInvariant() is "TRUE" or "FALSE" or "NULL"
+                    || (t.Kind == PredicateLexer.TokenKind.Identifier && t.Text.ToUpperInvariant() is "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" && _tokens[_pos + 1].Kind == PredicateLexer.TokenKind.String));
         }
 
         private Literal ParseLiteral()
         {
             var t = Peek;
-            if (t.Kind == TokenKind.Symbol && t.Text == "-" && _tokens[_pos + 1].Kind == TokenKind.Number)
+            if (t.Kind == PredicateLexer.TokenKind.Symbol && t.Text == "-" && _tokens[_pos + 1].Kind == PredicateLexer.TokenKind.Number)
             {
                 _pos++;
                 return new Literal(Negate(ParseNumber(Next().Text)));
             }
 
-            if (t.Kind == TokenKind.Number)
+            if (t.Kind == PredicateLexer.TokenKind.Number)
             {
                 return new Literal(ParseNumber(Next().Text));
             }
 
-            if (t.Kind == TokenKind.String)
+            if (t.Kind == PredicateLexer.TokenKind.String)
             {
                 return new Literal(Next().Text);
             }
 
-            if (t.Kind == TokenKind.Identifier)
+            if (t.Kind == PredicateLexer.TokenKind.Identifier)
             {
                 var word = t.Text.ToUpperInvariant();
                 switch (word)
@@ -205,7 +204,7 @@ public static class PredicateParser
                     case "TRUE": Next(); return new Literal(true);
                     case "FALSE": Next(); return new Literal(false);
                     case "NULL": Next(); return new Literal(null);
-                    case "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" when _tokens[_pos + 1].Kind == TokenKind.String:
+                    case "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" when _tokens[_pos + 1].Kind == PredicateLexer.TokenKind.String:
                         Next();
                         var s = Next().Text;
                         return new Literal(word switch
@@ -268,9 +267,9 @@ public static class PredicateParser
             _ => op,
         };
 
-        private Token Next() => _tokens[_pos++];
+        private PredicateLexer.Token Next() => _tokens[_pos++];
 
-        private bool Accept(TokenKind kind, string text)
+        private bool Accept(PredicateLexer.TokenKind kind, string text)
         {
             if (Peek.Kind == kind && Peek.Text == text)
             {
@@ -281,7 +280,7 @@ public static class PredicateParser
             return false;
         }
 
-        private void Expect(TokenKind kind, string text)
+        private void Expect(PredicateLexer.TokenKind kind, string text)
         {
             if (!Accept(kind, text))
             {
@@ -291,7 +290,7 @@ public static class PredicateParser
 
         private bool AcceptKeyword(string word)
         {
-            if (Peek.Kind == TokenKind.Identifier && string.Equals(Peek.Text, word, StringComparison.OrdinalIgnoreCase))
+            if (Peek.Kind == PredicateLexer.TokenKind.Identifier && string.Equals(Peek.Text, word, StringComparison.OrdinalIgnoreCase))
             {
                 _pos++;
                 return true;
@@ -311,102 +310,8 @@ public static class PredicateParser
         private DeltaException Error(string what) => Fail(text, Peek.Position, what);
     }
 
-    private static DeltaException Fail(string text, int position, string what) =>
+    internal static DeltaException Fail(string text, int position, string what) =>
         new(DeltaErrorKind.InvalidRequest,
             $"Cannot parse the condition \"{text}\" at position {position + 1}: {what}. "
             + "Write comparisons of a column with a literal joined by AND/OR, e.g. \"date >= DATE'2024-01-01' AND region = 'EU'\".");
-
-    private enum TokenKind { Identifier, QuotedIdentifier, Number, String, Symbol, End }
-
-    private readonly record struct Token(TokenKind Kind, string Text, int Position);
-
-    private static List<Token> Tokenize(string text)
-    {
-        var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-            }
-            else if (char.IsLetter(c) || c == '_')
-            {
-                var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
-                tokens.Add(new Token(TokenKind.Identifier, text[start..i], start));
-            }
-            else if (char.IsDigit(c) || (c == '.' && i + 1 < text.Length && char.IsDigit(text[i + 1])))
-            {
-                var start = i;
-                while (i < text.Length && (char.IsDigit(text[i]) || text[i] == '.'
-                    || ((text[i] == 'e' || text[i] == 'E') && i + 1 < text.Length && (char.IsDigit(text[i + 1]) || text[i + 1] is '-' or '+'))
-                    || ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
-                {
-                    i++;
-                }
-
-                tokens.Add(new Token(TokenKind.Number, text[start..i], start));
-            }
-            else if (c is '\'' or '"' or '`')
-            {
-                var start = i;
-                var sb = new StringBuilder();
-                i++;
-                while (true)
-                {
-                    if (i >= text.Length)
-                    {
-                        throw Fail(text, start, $"the quote {c} is not closed");
-                    }
-
-                    if (text[i] == c)
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == c)
-                        {
-                            sb.Append(c);
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    if (text[i] == '\\' && c != '`' && i + 1 < text.Length)
-                    {
-                        sb.Append(text[i + 1]);
-                        i += 2;
-                        continue;
-                    }
-
-                    sb.Append(text[i++]);
-                }
-
-                tokens.Add(new Token(c == '`' ? TokenKind.QuotedIdentifier : TokenKind.String, sb.ToString(), start));
-            }
-            else
-            {
-                var start = i;
-                var three = i + 3 <= text.Length ? text.Substring(i, 3) : "";
-                var two = i + 2 <= text.Length ? text.Substring(i, 2) : "";
-                var symbol = three == "<=>" ? three : two is "<=" or ">=" or "<>" or "!=" or "==" ? two : c.ToString();
-                if (symbol.Length == 1 && "=<>(),.-".IndexOf(c, StringComparison.Ordinal) < 0)
-                {
-                    throw Fail(text, start, $"unexpected character '{c}'");
-                }
-
-                i += symbol.Length;
-                tokens.Add(new Token(TokenKind.Symbol, symbol, start));
-            }
-        }
-
-        tokens.Add(new Token(TokenKind.End, "end of text", text.Length));
-        return tokens;
-    }
 }
