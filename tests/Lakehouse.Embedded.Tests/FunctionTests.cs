@@ -72,6 +72,18 @@ public sealed class FunctionTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task DayOfWeekAndLikeEscape_FollowSpark()
+    {
+        await using var spark = await server.SessionAsync();
+        // Spark docs (dayofweek): 1 = Sunday … 7 = Saturday. 2024-01-07 was a Sunday, 2024-01-13 a Saturday.
+        Assert.Equal(1, await EvalAsync(spark, CallFunction("dayofweek", ToDate(Lit("2024-01-07")))));
+        Assert.Equal(7, await EvalAsync(spark, CallFunction("dayofweek", ToDate(Lit("2024-01-13")))));
+        // Spark's LIKE escapes with a backslash by default (SPARK-28083): "\_" is a literal underscore.
+        Assert.Equal(true, await EvalAsync(spark, Lit("a_b").Like("a\\_b")));
+        Assert.Equal(false, await EvalAsync(spark, Lit("axb").Like("a\\_b")));
+    }
+
+    [Fact]
     public async Task DateFunctions_ReturnSparkResults()
     {
         await using var spark = await server.SessionAsync();

@@ -19,6 +19,34 @@ public sealed class ServerTests(ServerFixture server) : IClassFixture<ServerFixt
     private static Plan RangePlan(long end) => new() { Root = new Relation { Range = new Spark.Protos.Range { End = end, Step = 1 } } };
 
     [Fact]
+    public async Task ExecutePlan_Tail_ReturnsTheLastRowsInTheirOrder()
+    {
+        var client = RawClient(out var channel);
+        using var _ = channel;
+        // Spark's Dataset.tail(2) over range(5) is [3, 4]: the last rows, in their original order.
+        var plan = new Plan { Root = new Relation { Tail = new Tail { Input = RangePlan(5).Root, Limit = 2 } } };
+        var request = new ExecutePlanRequest { SessionId = Guid.NewGuid().ToString(), Plan = plan, UserContext = new UserContext { UserId = "u" } };
+        var ids = new List<long>();
+        using (var call = client.ExecutePlan(request))
+        {
+            await foreach (var r in call.ResponseStream.ReadAllAsync())
+            {
+                if (r.ArrowBatch is { } batch)
+                {
+                    using var reader = new Apache.Arrow.Ipc.ArrowStreamReader(batch.Data.ToByteArray());
+                    while (reader.ReadNextRecordBatch() is { } rb)
+                    {
+                        var column = (Apache.Arrow.Int64Array)rb.Column(0);
+                        ids.AddRange(Enumerable.Range(0, column.Length).Select(i => column.GetValue(i)!.Value));
+                    }
+                }
+            }
+        }
+
+        Assert.Equal([3L, 4L], ids);
+    }
+
+    [Fact]
     public async Task ExecutePlan_Reattachable_EchoesIdsSendsSchemaBatchAndComplete()
     {
         var client = RawClient(out var channel);

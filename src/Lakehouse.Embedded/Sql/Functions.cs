@@ -97,9 +97,10 @@ internal static partial class Functions
             case "in":
                 return new SqlExpr($"({args[0].Sql} IN ({string.Join(", ", args.Skip(1).Select(a => a.Sql))}))", $"({args[0].Name} IN ({string.Join(", ", args.Skip(1).Select(a => a.Name))}))");
             case "like":
-                return new SqlExpr($"({args[0].Sql} LIKE {args[1].Sql})", $"{args[0].Name} LIKE {args[1].Name}");
+                // Spark's LIKE escapes with a backslash by default; DuckDB has no default escape.
+                return new SqlExpr($"({args[0].Sql} LIKE {args[1].Sql} ESCAPE '\\')", $"{args[0].Name} LIKE {args[1].Name}");
             case "ilike":
-                return new SqlExpr($"({args[0].Sql} ILIKE {args[1].Sql})", $"ilike({args[0].Name}, {args[1].Name})");
+                return new SqlExpr($"({args[0].Sql} ILIKE {args[1].Sql} ESCAPE '\\')", $"ilike({args[0].Name}, {args[1].Name})");
             case "rlike" or "regexp" or "regexp_like":
                 // Spark's rlike is a search (find), not a full match.
                 return new SqlExpr($"regexp_matches({args[0].Sql}, {args[1].Sql})", $"RLIKE({args[0].Name}, {args[1].Name})");
@@ -115,6 +116,12 @@ internal static partial class Functions
 
     private static SqlExpr? Simple(string name, List<SqlExpr> args, Func<string, string> call, Func<string, string> sparkName)
     {
+        if (name == "dayofweek")
+        {
+            // Spark counts 1 = Sunday … 7 = Saturday; DuckDB's dayofweek counts 0 = Sunday … 6 = Saturday.
+            return new SqlExpr($"CAST({call("dayofweek")} + 1 AS INTEGER)", sparkName(name));
+        }
+
         if (IntParts.Contains(name))
         {
             var duckName = Renamed.GetValueOrDefault(name, name);

@@ -147,7 +147,9 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         var rn = "__lakehouse_rn";
         var inner = $"SELECT *, row_number() OVER () AS {rn} FROM ({input.Sql}) AS {SqlText.Ident(alias)}";
         var cols = string.Join(", ", input.Columns.Select(c => SqlText.Ident(c.Physical)));
-        return input with { Sql = $"SELECT {cols} FROM ({inner}) ORDER BY {rn} DESC LIMIT {t.Limit}" };
+        // The last n rows, in their original order (Spark's tail keeps it).
+        var last = $"SELECT * FROM ({inner}) ORDER BY {rn} DESC LIMIT {t.Limit}";
+        return input with { Sql = $"SELECT {cols} FROM ({last}) ORDER BY {rn}" };
     }
 
     private Frame Aggregate(Aggregate a)
