@@ -163,18 +163,17 @@ internal sealed class CommitTimestamps
     private long ReadInCommitTimestamp(int index)
     {
         var name = _commits[index].Name;
-        // PROTOCOL.md, In-Commit Timestamps: commitInfo must be the first action of the commit, so one line suffices.
-        var first = ReadFirstLine(name);
-        var action = first.Length == 0 ? null : ActionJson.ParseLine(first, name, 1);
-        return action?.CommitInfo?.InCommitTimestamp
+        return FirstInCommitTimestamp(_store, name)
             ?? throw new DeltaException(DeltaErrorKind.CorruptLog,
                 $"{name} of {_store.TablePath} has no commitInfo.inCommitTimestamp as its first action, but the table has in-commit timestamps from version {_inCommitTimestampsFrom}. The commit was written by a non-conforming writer; restore it from a backup.",
                 _store.TablePath);
     }
 
-    private byte[] ReadFirstLine(string name)
+    /// <summary>The in-commit timestamp of a commit file, or null when its first action carries none.</summary>
+    internal static long? FirstInCommitTimestamp(ILogStore store, string name)
     {
-        using var stream = _store.OpenRead(name);
+        // PROTOCOL.md, In-Commit Timestamps: commitInfo must be the first action of the commit, so one line suffices.
+        using var stream = store.OpenRead(name);
         using var line = new MemoryStream();
         int b;
         while ((b = stream.ReadByte()) >= 0 && b != '\n')
@@ -182,6 +181,6 @@ internal sealed class CommitTimestamps
             line.WriteByte((byte)b);
         }
 
-        return line.ToArray();
+        return line.Length == 0 ? null : ActionJson.ParseLine(line.ToArray(), name, 1).CommitInfo?.InCommitTimestamp;
     }
 }

@@ -193,7 +193,26 @@ public sealed partial class Snapshot
 
         TableFeatureSupport.Validate(protocol, metadata, store.TablePath, forWrite: false);
         var properties = new TableProperties(metadata.Configuration);
+        if (properties.InCommitTimestamps && lastInCommitTimestamp is null && segment.Commits.Count == 0)
+        {
+            // The version is a checkpoint's, so no commit was replayed: its in-commit timestamp is in its own commit file.
+            lastInCommitTimestamp = TryFirstInCommitTimestamp(store, segment.Version);
+        }
+
         var timestamp = properties.InCommitTimestamps && lastInCommitTimestamp is { } t ? t : segment.LastCommitModificationTime;
         return new Snapshot(store, segment, protocol, metadata, files, tombstones, transactions, domains, timestamp);
+    }
+
+    private static long? TryFirstInCommitTimestamp(ILogStore store, long version)
+    {
+        try
+        {
+            return CommitTimestamps.FirstInCommitTimestamp(store, LogFileName.Commit(version));
+        }
+        catch (FileNotFoundException)
+        {
+            // Cleaned up after the checkpoint was written: the file time of the checkpoint is all there is.
+            return null;
+        }
     }
 }

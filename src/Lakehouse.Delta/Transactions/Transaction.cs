@@ -204,8 +204,9 @@ public sealed class Transaction
             LogCleanup.Run(snapshot, now);
             return $"checkpoint written at version {version}";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DeltaException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
+            // The commit is durable: whatever went wrong after it must not make a caller retry (and duplicate) the write.
             return $"the checkpoint at version {version} failed ({e.Message}); the commit stands and readers replay the JSON commits";
         }
     }

@@ -110,6 +110,30 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
+    public async Task Snapshot_AtACheckpointVersionWithInCommitTimestamps_TakesTheCommitsTimestampNotTheFileTime()
+    {
+        using var dir = new TempDirectory("ict-checkpoint");
+        var clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var table = DeltaTable.ForStore(new Storage.LocalLogStore(dir.Path), clock);
+        table.Create(TestData.IdPartSchema, properties: new Dictionary<string, string>
+        {
+            ["delta.enableInCommitTimestamps"] = "true",
+            ["delta.checkpointInterval"] = "2",
+        });
+        await table.AppendAsync([TestData.Ids(0, 1)]);
+        await table.AppendAsync([TestData.Ids(1, 1)]);
+
+        // Version 2 is checkpointed, so loading it replays no commit; its timestamp is still version 2's
+        // in-commit timestamp (1_000_000 + 2, strictly increasing from a clock that did not move), and the
+        // next commit continues from it.
+        var snapshot = table.Snapshot();
+        Assert.Equal(2, snapshot.Segment.CheckpointVersion);
+        Assert.Equal(1_000_002, snapshot.Timestamp);
+        await table.AppendAsync([TestData.Ids(2, 1)]);
+        Assert.Equal(1_000_003, TestData.Commit(dir.Path, 3)[0].CommitInfo!.InCommitTimestamp);
+    }
+
+    [Fact]
     public async Task Commit_InCommitTimestampsEnabled_StrictlyIncreasingAndFirstField()
     {
         using var dir = new TempDirectory("ict");
