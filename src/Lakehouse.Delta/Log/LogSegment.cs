@@ -77,7 +77,7 @@ public sealed class LogSegment
                     parts.Add(name);
                     break;
                 case LogFileKind.V2Checkpoint:
-                    // Several V2 checkpoints of one version are equivalent; prefer the Parquet one deterministically.
+                    // Several V2 checkpoints of one version are equivalent (PROTOCOL.md, V2 Spec); take the highest name, so every reader picks the same one.
                     if (!v2Checkpoints.TryGetValue(name.Version, out var existing) || string.CompareOrdinal(name.Name, existing.Name) > 0)
                     {
                         v2Checkpoints[name.Version] = name;
