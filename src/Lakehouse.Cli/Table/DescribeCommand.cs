@@ -53,8 +53,8 @@ internal static class DescribeCommand
             ["description"] = metadata.Description,
             ["location"] = snapshot.TablePath,
             ["version"] = snapshot.Version,
-            ["createdAt"] = metadata.CreatedTime is { } created ? Iso(created) : null,
-            ["lastModified"] = Iso(snapshot.Timestamp),
+            ["createdAt"] = metadata.CreatedTime is { } created ? Timestamps.Iso(created) : null,
+            ["lastModified"] = Timestamps.Iso(snapshot.Timestamp),
             ["partitionColumns"] = JsonOutput.Strings(snapshot.PartitionColumns),
             ["numFiles"] = snapshot.Files.Count,
             ["sizeInBytes"] = snapshot.Files.Sum(f => f.Size),
@@ -83,7 +83,4 @@ internal static class DescribeCommand
         TextTable.Write(output, ["column", "type", "nullable"],
             schema.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Type.ToString()!, f.Nullable ? "true" : "false"]), maxWidth: 100);
     }
-
-    private static string Iso(long epochMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(epochMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

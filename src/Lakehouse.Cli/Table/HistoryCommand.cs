@@ -46,7 +46,7 @@ internal static class HistoryCommand
     internal static JsonNode ToJson(HistoryEntry h) => new JsonObject
     {
         ["version"] = h.Version,
-        ["timestamp"] = h.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["timestamp"] = Timestamps.Iso(h.Timestamp),
         ["userId"] = h.UserId,
         ["userName"] = h.UserName,
         ["operation"] = h.Operation,

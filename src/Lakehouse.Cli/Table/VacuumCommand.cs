@@ -61,7 +61,7 @@ internal static class VacuumCommand
         ["dryRun"] = result.DryRun,
         ["version"] = result.Version,
         ["retentionHours"] = result.Retention.TotalHours,
-        ["deleteBefore"] = result.DeleteBefore.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["deleteBefore"] = Timestamps.Iso(result.DeleteBefore),
         ["numFiles"] = result.Files.Count,
         ["sizeInBytes"] = result.Bytes,
         ["numDirectoriesDeleted"] = result.DirectoriesDeleted,
