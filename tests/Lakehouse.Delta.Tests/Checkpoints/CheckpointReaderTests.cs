@@ -16,11 +16,11 @@ public class CheckpointReaderTests
         var expected = TestTable.Expected(fixture);
         var version = expected.GetProperty("version").GetInt64();
 
-        var snapshot = Snapshot.Load(TestTable.Fixture(fixture));
+        var snapshot = Snapshot.Load(ConformanceData.Table(fixture));
 
         Assert.Equal(version, snapshot.Version);
         Assert.Equal(expected.GetProperty("checks").GetProperty("checkpointVersion").GetInt64(), snapshot.Segment.CheckpointVersion);
-        var replay = JsonReplay.Of(Path.Combine(TestTable.Fixture(fixture), "_delta_log"), version);
+        var replay = JsonReplay.Of(Path.Combine(ConformanceData.Table(fixture), "_delta_log"), version);
         Assert.Equal(replay.Files.Keys.Order(StringComparer.Ordinal), snapshot.Files.Select(Key).Order(StringComparer.Ordinal));
         foreach (var file in snapshot.Files)
         {
@@ -43,7 +43,7 @@ public class CheckpointReaderTests
     [Fact]
     public void ReadActions_SparkCheckpoint_ReturnsEveryActionCountedInLastCheckpoint()
     {
-        var store = new LocalLogStore(TestTable.Fixture("basic-with-inserts-deletes-checkpoint"));
+        var store = new LocalLogStore(ConformanceData.Table("basic-with-inserts-deletes-checkpoint"));
         var last = LastCheckpoint.TryRead(store)!;
 
         var actions = CheckpointReader.ReadActions(store, [LogFileName.TryParse(LogFileName.Checkpoint(10))!]).ToList();

@@ -11,26 +11,10 @@ internal sealed class TestTable : IDisposable
 
     public string LogPath => System.IO.Path.Combine(Path, "_delta_log");
 
-    public static string ConformanceRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Lakehouse.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir!.FullName, "..", "shared", "conformance", "delta"));
-        }
-    }
-
-    public static string Fixture(string name) => System.IO.Path.Combine(ConformanceRoot, "tables", name);
-
     /// <summary>The <c>expected.json</c> entry of a conformance table.</summary>
     public static JsonElement Expected(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(System.IO.Path.Combine(ConformanceRoot, "expected.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(System.IO.Path.Combine(ConformanceData.Root, "expected.json")));
         return doc.RootElement.GetProperty(name).Clone();
     }
 
@@ -44,7 +28,7 @@ internal sealed class TestTable : IDisposable
     public static TestTable CopyOf(string fixture)
     {
         var table = Empty();
-        var source = Fixture(fixture);
+        var source = ConformanceData.Table(fixture);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = System.IO.Path.Combine(table.Path, System.IO.Path.GetRelativePath(source, file));
