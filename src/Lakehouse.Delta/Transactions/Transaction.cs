@@ -152,9 +152,7 @@ public sealed class Transaction
             return CommitResult.AlreadyApplied(ReadVersion, app.AppId, app.Version, existing);
         }
 
-        var snapshotFiles = ReadSnapshot?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal) ?? new Dictionary<string, AddFile>();
-        var checker = new ConflictChecker(_store.TablePath, ReadVersion, _read, snapshotFiles, _removes, _appTransaction?.AppId,
-            _domains.Select(d => d.Domain), NewMetadata is not null || NewProtocol is not null);
+        ConflictChecker? checker = null;
         var version = ReadVersion + 1;
         var previousTimestamp = ReadSnapshot?.Timestamp ?? 0;
         for (var attempt = 1; attempt <= MaxRetries + 1; attempt++)
@@ -172,6 +170,10 @@ public sealed class Transaction
             }
 
             // Lost the race: every commit from `version` on is a winner this transaction must be checked against.
+            // The checker indexes the snapshot's files, which only a lost race needs.
+            checker ??= new ConflictChecker(_store.TablePath, ReadVersion, _read,
+                ReadSnapshot?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal) ?? new Dictionary<string, AddFile>(),
+                _removes, _appTransaction?.AppId, _domains.Select(d => d.Domain), NewMetadata is not null || NewProtocol is not null);
             while (TryReadCommit(version) is { } winner)
             {
                 checker.Check(version, winner);
