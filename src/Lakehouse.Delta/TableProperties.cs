@@ -29,9 +29,12 @@ public sealed partial class TableProperties
     /// <summary><c>delta.enableInCommitTimestamps</c> (default false).</summary>
     public bool InCommitTimestamps => GetBool("delta.enableInCommitTimestamps", false);
 
+    internal const string InCommitTimestampEnablementVersionKey = "delta.inCommitTimestampEnablementVersion";
+    internal const string InCommitTimestampEnablementTimestampKey = "delta.inCommitTimestampEnablementTimestamp";
+
     /// <summary><c>delta.inCommitTimestampEnablementVersion</c>: the first version whose commits carry in-commit timestamps.</summary>
     public long? InCommitTimestampEnablementVersion =>
-        _configuration.TryGetValue("delta.inCommitTimestampEnablementVersion", out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : null;
+        _configuration.TryGetValue(InCommitTimestampEnablementVersionKey, out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : null;
 
     /// <summary><c>delta.checkpointPolicy</c>: <c>classic</c> (default) or <c>v2</c>.</summary>
     public string CheckpointPolicy => _configuration.GetValueOrDefault("delta.checkpointPolicy", "classic");

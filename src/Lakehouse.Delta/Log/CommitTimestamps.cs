@@ -122,6 +122,20 @@ internal sealed class CommitTimestamps
 
         // Commit timestamps increase with the version, so the last commit at or before the timestamp is found by bisection.
         int lo = EarliestReproducible, hi = Count - 1, found = -1;
+        // PROTOCOL.md, In-Commit Timestamps: commits before the enablement version keep their file times, which need not
+        // order with the in-commit timestamps after it; so the search stays on the side of the enablement commit's timestamp.
+        if (_inCommitTimestampsFrom is { } from && from - Version(0) is var enabled && enabled > lo && enabled <= hi)
+        {
+            if (Timestamp((int)enabled) <= timestampMs)
+            {
+                lo = (int)enabled;
+            }
+            else
+            {
+                hi = (int)enabled - 1;
+            }
+        }
+
         while (lo <= hi)
         {
             var mid = lo + ((hi - lo) / 2);

@@ -157,7 +157,7 @@ public sealed class Transaction
         var previousTimestamp = ReadSnapshot?.Timestamp ?? 0;
         for (var attempt = 1; attempt <= MaxRetries + 1; attempt++)
         {
-            var content = ActionJson.WriteCommit(BuildActions(previousTimestamp));
+            var content = ActionJson.WriteCommit(BuildActions(version, previousTimestamp));
             if (_store.TryCreate(LogFileName.Commit(version), content))
             {
                 return CommitResult.Committed(version, attempt, _metrics, AfterCommit(version));
@@ -238,6 +238,26 @@ public sealed class Transaction
         }
     }
 
+    /// <summary>
+    /// PROTOCOL.md, In-Commit Timestamps, Enablement: a table that turns them on after its creation records the first
+    /// version (and its timestamp) that carries them, so readers use file times before it and in-commit timestamps from it.
+    /// </summary>
+    private Metadata WithInCommitTimestampEnablement(Metadata metadata, long version, long inCommitTimestamp)
+    {
+        var wasEnabled = ReadSnapshot is { } s && new TableProperties(s.Metadata.Configuration).InCommitTimestamps;
+        if (version == 0 || wasEnabled || metadata.Configuration.ContainsKey(TableProperties.InCommitTimestampEnablementVersionKey))
+        {
+            return metadata;
+        }
+
+        var configuration = new Dictionary<string, string>(metadata.Configuration, StringComparer.Ordinal)
+        {
+            [TableProperties.InCommitTimestampEnablementVersionKey] = version.ToString(CultureInfo.InvariantCulture),
+            [TableProperties.InCommitTimestampEnablementTimestampKey] = inCommitTimestamp.ToString(CultureInfo.InvariantCulture),
+        };
+        return metadata with { Configuration = configuration };
+    }
+
     private List<DeltaAction>? TryReadCommit(long version)
     {
         byte[] bytes;
@@ -253,7 +273,7 @@ public sealed class Transaction
         return ActionJson.ParseCommit(bytes, LogFileName.Commit(version));
     }
 
-    private IEnumerable<DeltaAction> BuildActions(long previousTimestamp)
+    private IEnumerable<DeltaAction> BuildActions(long version, long previousTimestamp)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         long? inCommitTimestamp = Metadata is { } m && new TableProperties(m.Configuration).InCommitTimestamps
@@ -282,7 +302,7 @@ public sealed class Transaction
 
         if (NewMetadata is { } md)
         {
-            actions.Add(md);
+            actions.Add(inCommitTimestamp is { } ict ? WithInCommitTimestampEnablement(md, version, ict) : md);
         }
 
         if (_appTransaction is { } t)

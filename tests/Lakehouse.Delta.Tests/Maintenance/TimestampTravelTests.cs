@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
+using Lakehouse.Delta.Tests.Writing;
 
 namespace Lakehouse.Delta.Tests.Maintenance;
 
@@ -114,6 +115,63 @@ public sealed class TimestampTravelTests
         var e = Assert.Throws<DeltaException>(() => Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(1_009_999)));
         Assert.Contains("before the earliest commit", e.Message, StringComparison.Ordinal);
         Assert.Contains("version 10", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Commit_EnablesInCommitTimestampsOnExistingTable_RecordsEnablementVersionAndTimestamp()
+    {
+        using var table = TableCopy.Empty();
+        var delta = DeltaTable.ForPath(table.Path);
+        delta.Create(TestData.IdPartSchema);
+        var before = delta.Snapshot();
+
+        var tx = delta.StartTransaction("SET TBLPROPERTIES");
+        var enabled = new Dictionary<string, string>(before.Metadata.Configuration) { ["delta.enableInCommitTimestamps"] = "true" };
+        tx.SetProtocol(new Protocol { MinReaderVersion = 1, MinWriterVersion = 7, WriterFeatures = ["inCommitTimestamp"] });
+        tx.SetMetadata(before.Metadata with { Configuration = enabled });
+        tx.Commit();
+
+        // PROTOCOL.md, In-Commit Timestamps: enablement version = the enabling commit, enablement timestamp = its ICT.
+        var after = delta.Snapshot();
+        var commitInfo = ActionJson.ParseCommit(File.ReadAllBytes(Path.Combine(table.Path, "_delta_log", LogFileName.Commit(1))), "1")
+            .Select(a => a.CommitInfo).First(c => c is not null)!;
+        Assert.Equal("1", after.Metadata.Configuration["delta.inCommitTimestampEnablementVersion"]);
+        Assert.Equal(commitInfo.InCommitTimestamp!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), after.Metadata.Configuration["delta.inCommitTimestampEnablementTimestamp"]);
+    }
+
+    [Fact]
+    public void LoadAtTimestamp_InCommitTimestampsEnabledLater_SearchesFileTimesBeforeAndCommitTimestampsAfter()
+    {
+        using var table = TableCopy.Empty();
+        var store = new LocalLogStore(table.Path);
+        const string schema = """{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]}""";
+        store.TryCreate(LogFileName.Commit(0), ActionJson.WriteCommit([new CommitInfo { Operation = "CREATE TABLE" },
+            new Protocol { MinReaderVersion = 1, MinWriterVersion = 2 }, new Metadata { SchemaString = schema }]));
+        store.TryCreate(LogFileName.Commit(1), ActionJson.WriteCommit([new CommitInfo { Operation = "WRITE" }]));
+        store.TryCreate(LogFileName.Commit(2), ActionJson.WriteCommit([new CommitInfo { InCommitTimestamp = 10_000, Operation = "SET TBLPROPERTIES" },
+            new Protocol { MinReaderVersion = 1, MinWriterVersion = 7, WriterFeatures = ["inCommitTimestamp"] },
+            new Metadata
+            {
+                SchemaString = schema,
+                Configuration = new Dictionary<string, string>
+                {
+                    ["delta.enableInCommitTimestamps"] = "true",
+                    ["delta.inCommitTimestampEnablementVersion"] = "2",
+                    ["delta.inCommitTimestampEnablementTimestamp"] = "10000",
+                },
+            }]));
+        store.TryCreate(LogFileName.Commit(3), ActionJson.WriteCommit([new CommitInfo { InCommitTimestamp = 20_000, Operation = "WRITE" }]));
+        // File times of versions 0 and 1 lie after the in-commit timestamps (a skewed clock); each clock orders its own side.
+        table.SetModified("_delta_log/" + LogFileName.Commit(0), 30_000);
+        table.SetModified("_delta_log/" + LogFileName.Commit(1), 40_000);
+        table.SetModified("_delta_log/" + LogFileName.Commit(2), 1);
+        table.SetModified("_delta_log/" + LogFileName.Commit(3), 1);
+
+        Assert.Equal(2, Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(10_000)).Version);
+        Assert.Equal(2, Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(19_999)).Version);
+        Assert.Equal(3, Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(20_000)).Version);
+        // Before the enablement timestamp: only versions 0 and 1 (file times 30 000 and 40 000) are candidates.
+        Assert.Throws<DeltaException>(() => Snapshot.LoadAtTimestamp(table.Path, DateTimeOffset.FromUnixTimeMilliseconds(9_999)));
     }
 
     private static JsonNode TimestampCheck()
