@@ -11,4 +11,14 @@ public sealed record EmbeddedOptions
 
     /// <summary>Maximum rows per Arrow batch sent to clients (Spark's <c>spark.sql.execution.arrow.maxRecordsPerBatch</c>). Default 10,000.</summary>
     public int MaxRecordsPerBatch { get; init; } = 10_000;
+
+    /// <summary>
+    /// A session with no request and no running operation for this long is closed and its memory freed; its id is
+    /// then refused with <c>INVALID_HANDLE.SESSION_CLOSED</c> (Spark's <c>spark.connect.session.manager.defaultSessionTimeout</c>).
+    /// Default 60 minutes.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>The clock sessions are timed by. Default the system clock.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

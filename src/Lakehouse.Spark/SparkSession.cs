@@ -67,6 +67,10 @@ public sealed class SparkSession : IAsyncDisposable
     /// <param name="name">The table identifier.</param>
     public DataFrame Table(string name) => Read.Table(name);
 
+    /// <summary>A single <c>id</c> column (long) from 0 up to, not including, <paramref name="end"/> (PySpark's <c>range(end)</c>).</summary>
+    /// <param name="end">Exclusive end.</param>
+    public DataFrame Range(long end) => Range(0, end);
+
     /// <summary>A single <c>id</c> column (long) from <paramref name="start"/> up to, not including, <paramref name="end"/>.</summary>
     /// <param name="start">First value.</param>
     /// <param name="end">Exclusive end.</param>

@@ -6,6 +6,8 @@ namespace Lakehouse.Embedded.Service;
 internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<(string User, string Session), Lazy<SessionState>> _sessions = new();
+    private readonly ConcurrentDictionary<(string User, string Session), bool> _expired = new();
+    private readonly Lock _expiry = new();
 
     /// <summary>The session, created on first use; validates the id and the client's observed server-side id.</summary>
     public SessionState Get(string userId, string sessionId, string? observedServerSideId)
@@ -15,7 +17,22 @@ internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
             throw ErrorStatus.Handle("INVALID_HANDLE.FORMAT", $"The session id '{sessionId}' is not a UUID. Use a UUID (the client library generates one).");
         }
 
-        var state = _sessions.GetOrAdd((userId, sessionId), key => new Lazy<SessionState>(() => new SessionState(key.Session, options))).Value;
+        SessionState state;
+        // One lock orders "mark used" against "expire idle", so a session is never closed under a request that just got it.
+        lock (_expiry)
+        {
+            var now = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            ExpireIdle(now);
+            if (_expired.ContainsKey((userId, sessionId)))
+            {
+                throw ErrorStatus.Handle("INVALID_HANDLE.SESSION_CLOSED",
+                    $"The session {sessionId} was closed after being idle for more than {options.SessionTimeout.TotalMinutes:0.##} minutes. Create a new session.");
+            }
+
+            state = _sessions.GetOrAdd((userId, sessionId), key => new Lazy<SessionState>(() => new SessionState(key.Session, options))).Value;
+            state.LastUsedMs = now;
+        }
+
         if (!string.IsNullOrEmpty(observedServerSideId) && observedServerSideId != state.ServerSideSessionId)
         {
             throw ErrorStatus.Handle("INVALID_HANDLE.SESSION_CHANGED",
@@ -35,6 +52,29 @@ internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Expired ids are remembered so a late request is told why; the memory for that is bounded.</summary>
+    private const int MaxRememberedExpired = 10_000;
+
+    /// <summary>Closes the sessions idle for longer than the timeout, as Spark's session manager does.</summary>
+    private void ExpireIdle(long nowMs)
+    {
+        var timeoutMs = (long)options.SessionTimeout.TotalMilliseconds;
+        foreach (var (key, lazy) in _sessions)
+        {
+            if (lazy.IsValueCreated && nowMs - lazy.Value.LastUsedMs > timeoutMs && !lazy.Value.IsBusy
+                && _sessions.TryRemove(new KeyValuePair<(string, string), Lazy<SessionState>>(key, lazy)))
+            {
+                if (_expired.Count >= MaxRememberedExpired)
+                {
+                    _expired.Clear();
+                }
+
+                _expired[key] = true;
+                lazy.Value.Dispose();
+            }
+        }
     }
 
     public void Dispose()

@@ -13,6 +13,12 @@ internal sealed class SessionState(string sessionId, EmbeddedOptions options) : 
 
     public ConcurrentDictionary<string, Operation> Operations { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When a request last used the session (the clock's milliseconds), for idle expiry.</summary>
+    public long LastUsedMs { get; set; }
+
+    /// <summary>Whether an operation of the session is still running (such a session never expires).</summary>
+    public bool IsBusy => Operations.Values.Any(o => !o.IsDone);
+
     /// <summary>Errors by errorId, for FetchErrorDetails (bounded: the oldest are dropped).</summary>
     public ConcurrentDictionary<string, EmbeddedException> Errors { get; } = new(StringComparer.Ordinal);
 
