@@ -226,7 +226,7 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
         else if (request.Plan.Command.CommandTypeCase == Command.CommandTypeOneofCase.SqlCommand)
         {
             var result = New();
-            result.SqlCommandResult = behaviour.SqlCommandsReturnBatches
+            result.SqlCommandResult = behaviour.SqlCommandsReturnBatches && behaviour.Batches.Count > 0
                 ? new() { Relation = new Relation { LocalRelation = new LocalRelation { Data = ByteString.CopyFrom(Serialize(behaviour.Batches)) } } }
                 : new() { Relation = new Relation { Sql = new SQL { Query = request.Plan.Command.SqlCommand.Sql } } };
             responses.Add(result);
