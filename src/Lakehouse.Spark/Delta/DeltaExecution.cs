@@ -57,7 +57,18 @@ internal static class DeltaExecution
         return new DeltaResult();
     }
 
-    /// <summary>Executes a command (no result rows).</summary>
-    internal static Task CommandAsync(SparkSession session, Command command, CancellationToken cancellationToken) =>
-        DataFrame.ExecuteCommandAsync(session, command, cancellationToken);
+    /// <summary>Executes a command; returns the result relation the server attached (<c>sql_command_result</c>), if any.</summary>
+    internal static async Task<Relation?> CommandAsync(SparkSession session, Command command, CancellationToken cancellationToken)
+    {
+        Relation? returned = null;
+        await foreach (var response in session.Client.ExecuteAsync(new Plan { Command = command }, cancellationToken).ConfigureAwait(false))
+        {
+            if (response.ResponseTypeCase == ExecutePlanResponse.ResponseTypeOneofCase.SqlCommandResult)
+            {
+                returned = response.SqlCommandResult.Relation;
+            }
+        }
+
+        return returned;
+    }
 }

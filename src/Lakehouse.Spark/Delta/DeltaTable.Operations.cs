@@ -100,8 +100,8 @@ public sealed partial class DeltaTable
     /// <param name="retentionHours">Keep files deleted within this many hours.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>
-    /// Through SQL, VACUUM's result (the table path); Delta Connect's vacuum returns no rows, so then an empty
-    /// DataFrame with the same <c>path</c> column.
+    /// VACUUM's result (the table path) when the server returns one (SQL, the embedded engine); Spark's Delta
+    /// Connect vacuum returns none, and then this is an empty DataFrame with the same <c>path</c> column.
     /// </returns>
     public Task<DataFrame> VacuumAsync(double? retentionHours = null, CancellationToken cancellationToken = default)
     {
@@ -115,8 +115,12 @@ public sealed partial class DeltaTable
                     return result.ToDataFrame(Session);
                 }
 
-                await DeltaExecution.CommandAsync(Session, DeltaMessages.Command(DeltaMessages.Vacuum(Table, retentionHours)), cancellationToken).ConfigureAwait(false);
-                return Session.NewFrame(new Relation { LocalRelation = new LocalRelation { Schema = "path STRING" } });
+                var returned = await DeltaExecution.CommandAsync(Session, DeltaMessages.Command(DeltaMessages.Vacuum(Table, retentionHours)), cancellationToken)
+                    .ConfigureAwait(false);
+                // A result relation attached to a command is the command's output, never the command itself.
+                return Session.NewFrame(returned is { RelTypeCase: not Relation.RelTypeOneofCase.None }
+                    ? returned
+                    : new Relation { LocalRelation = new LocalRelation { Schema = "path STRING" } });
             },
             cancellationToken);
     }
