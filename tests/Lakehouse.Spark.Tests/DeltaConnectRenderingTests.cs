@@ -214,6 +214,24 @@ public sealed class DeltaConnectRenderingTests
     }
 
     [Fact]
+    public async Task VacuumAsync_ServerAttachesResult_ReturnsIt()
+    {
+        // Delta's VACUUM result is the table path (one row); a server that attaches it to the command answer is read.
+        var server = await LoopbackConnectServer.StartAsync(new LoopbackBehaviour
+        {
+            SparkVersion = D.Spark4,
+            ExtensionCommandResult = new Relation { Sql = new SQL { Query = "SELECT '/data/events' AS path" } },
+        });
+        await using var _ = server;
+        await using var spark = await server.SessionAsync();
+
+        var result = await DeltaTable.ForPath(spark, Events).VacuumAsync(168);
+
+        Assert.Equal("SELECT '/data/events' AS path", result.Relation.Sql.Query);
+        Assert.Single(server.Behaviour.Executes);
+    }
+
+    [Fact]
     public async Task OptimizeExecuteZOrderByAsync_WhereAndColumns_SendsOptimizeTableOnce()
     {
         // Docs, "Optimizations": deltaTable.optimize().where("date='2021-11-18'").executeZOrderBy("eventType").

@@ -37,6 +37,9 @@ internal sealed class LoopbackBehaviour
     /// <summary>Answer a SqlCommand with <see cref="Batches"/> as a LocalRelation, as Spark does for commands (brief §6a).</summary>
     public bool SqlCommandsReturnBatches { get; init; }
 
+    /// <summary>Attached as <c>sql_command_result</c> to every Command.extension answer (the embedded engine's vacuum does).</summary>
+    public Relation? ExtensionCommandResult { get; init; }
+
     /// <summary>Refuse Relation/Command extensions as a Spark 4 server without the Delta Connect plugin does.</summary>
     public bool RejectExtensions { get; init; }
 

@@ -232,6 +232,13 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
             responses.Add(result);
         }
 
+        else if (request.Plan.Command?.Extension is not null && behaviour.ExtensionCommandResult is { } commandResult)
+        {
+            var result = New();
+            result.SqlCommandResult = new() { Relation = commandResult };
+            responses.Add(result);
+        }
+
         var progress = New();
         progress.ExecutionProgress = new() { NumInflightTasks = 0 };
         responses.Add(progress);
