@@ -34,6 +34,15 @@ internal sealed class LoopbackBehaviour
 
     public string SparkVersion { get; init; } = "4.0.0";
 
+    /// <summary>Answer a SqlCommand with <see cref="Batches"/> as a LocalRelation, as Spark does for commands (brief §6a).</summary>
+    public bool SqlCommandsReturnBatches { get; init; }
+
+    /// <summary>Attached as <c>sql_command_result</c> to every Command.extension answer (the embedded engine's vacuum does).</summary>
+    public Relation? ExtensionCommandResult { get; init; }
+
+    /// <summary>Refuse Relation/Command extensions as a Spark 4 server without the Delta Connect plugin does.</summary>
+    public bool RejectExtensions { get; init; }
+
     public string ServerSideSessionId { get; } = Guid.NewGuid().ToString();
 
     public ConcurrentDictionary<string, string> Conf { get; } = new();
@@ -45,6 +54,10 @@ internal sealed class LoopbackBehaviour
     public ConcurrentQueue<ReleaseExecuteRequest> Releases { get; } = new();
 
     public ConcurrentQueue<string> Calls { get; } = new();
+
+    public ConcurrentQueue<AnalyzePlanRequest> Analyzes { get; } = new();
+
+    public ConcurrentQueue<ConfigRequest> Configs { get; } = new();
 
     public ConcurrentQueue<string?> AuthorizationHeaders { get; } = new();
 

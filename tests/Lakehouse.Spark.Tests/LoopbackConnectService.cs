@@ -24,6 +24,12 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
             throw error;
         }
 
+        if (behaviour.RejectExtensions && (request.Plan.Root?.Extension is not null || request.Plan.Command?.Extension is not null))
+        {
+            // SparkConnectPlanner.transformRelationPlugin: InvalidPlanInput when no plugin takes the extension.
+            throw SparkError("No handler found for extension", new Dictionary<string, string>(), "org.apache.spark.sql.connect.common.InvalidPlanInput");
+        }
+
         var responses = Responses(request);
         behaviour.Operations[request.OperationId] = responses;
         var first = behaviour.Executes.Count == 1;
@@ -81,6 +87,7 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
     public override Task<AnalyzePlanResponse> AnalyzePlan(AnalyzePlanRequest request, ServerCallContext context)
     {
         Enter(nameof(AnalyzePlan), context);
+        behaviour.Analyzes.Enqueue(request);
         var response = new AnalyzePlanResponse { SessionId = request.SessionId, ServerSideSessionId = behaviour.ServerSideSessionId };
         switch (request.AnalyzeCase)
         {
@@ -103,6 +110,7 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
     public override Task<ConfigResponse> Config(ConfigRequest request, ServerCallContext context)
     {
         Enter(nameof(Config), context);
+        behaviour.Configs.Enqueue(request);
         var response = new ConfigResponse { SessionId = request.SessionId, ServerSideSessionId = behaviour.ServerSideSessionId };
         var op = request.Operation;
         switch (op.OpTypeCase)
@@ -218,7 +226,16 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
         else if (request.Plan.Command.CommandTypeCase == Command.CommandTypeOneofCase.SqlCommand)
         {
             var result = New();
-            result.SqlCommandResult = new() { Relation = new Relation { Sql = new SQL { Query = request.Plan.Command.SqlCommand.Sql } } };
+            result.SqlCommandResult = behaviour.SqlCommandsReturnBatches && behaviour.Batches.Count > 0
+                ? new() { Relation = new Relation { LocalRelation = new LocalRelation { Data = ByteString.CopyFrom(Serialize(behaviour.Batches)) } } }
+                : new() { Relation = new Relation { Sql = new SQL { Query = request.Plan.Command.SqlCommand.Sql } } };
+            responses.Add(result);
+        }
+
+        else if (request.Plan.Command?.Extension is not null && behaviour.ExtensionCommandResult is { } commandResult)
+        {
+            var result = New();
+            result.SqlCommandResult = new() { Relation = commandResult };
             responses.Add(result);
         }
 
@@ -249,12 +266,18 @@ internal sealed class LoopbackConnectService(LoopbackBehaviour behaviour) : Spar
         return new DataType { Struct = structType };
     }
 
-    private static byte[] Serialize(Apache.Arrow.RecordBatch batch)
+    private static byte[] Serialize(Apache.Arrow.RecordBatch batch) => Serialize([batch]);
+
+    private static byte[] Serialize(IReadOnlyList<Apache.Arrow.RecordBatch> batches)
     {
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, batch.Schema, leaveOpen: true))
+        using (var writer = new ArrowStreamWriter(stream, batches[0].Schema, leaveOpen: true))
         {
-            writer.WriteRecordBatch(batch);
+            foreach (var batch in batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
             writer.WriteEnd();
         }
 
