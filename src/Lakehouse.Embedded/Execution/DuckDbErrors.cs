@@ -8,6 +8,11 @@ internal static class DuckDbErrors
     public static EmbeddedException Map(DuckDBException e, string sql)
     {
         var message = e.Message;
+        if (Sql.RuntimeErrors.Parse(message) is { } raised)
+        {
+            return raised;
+        }
+
         var malformed = message.IndexOf(Sql.Sources.ReadMode.MalformedMarker, StringComparison.Ordinal);
         if (malformed >= 0)
         {

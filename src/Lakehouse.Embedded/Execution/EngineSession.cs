@@ -27,6 +27,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         Config = new SessionConfig(options);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
+        SparkScalarFunctions.Register(_connection);
         NonQuery($"SET TimeZone = {SqlText.Str(Config.TimeZone)}");
     }
 
@@ -128,6 +129,10 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
             throw DuckDbErrors.Map(e, sql);
         }
     }
+
+    public SqlSettings Settings => new(
+        !"false".Equals(Config.Get("spark.sql.ansi.enabled"), StringComparison.OrdinalIgnoreCase),
+        "true".Equals(Config.Get("spark.sql.caseSensitive"), StringComparison.OrdinalIgnoreCase));
 
     public string? Scalar(string sql)
     {

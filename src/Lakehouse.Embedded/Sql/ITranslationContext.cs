@@ -11,6 +11,9 @@ internal interface ITranslationContext
     /// <summary>Runs a query at planning time (as Spark's schema inference reads data) and returns its first value as text, or null.</summary>
     string? Scalar(string sql);
 
+    /// <summary>The session's ANSI and case-sensitivity confs.</summary>
+    SqlSettings Settings { get; }
+
     /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp.</summary>
     string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
 

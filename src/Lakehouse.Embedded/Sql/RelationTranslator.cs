@@ -79,8 +79,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private string NextAlias() => $"t{++_aliases}";
 
+    private SqlSettings Settings => context.Settings;
+
+    private Scope ScopeOf(string alias, Frame input) => Scope.Of(alias, input, Settings.CaseSensitive);
+
     /// <summary>An expression translator over a scope that can ask DuckDB for the type of an expression.</summary>
-    private ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
+    private ExpressionTranslator Expressions(Scope scope) => new(scope, Settings, sql =>
     {
         var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
         var described = context.Describe($"SELECT {sql} AS v{from}");
@@ -94,7 +98,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, bool keepFiles = false)
     {
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var list = exprs(tx).ToList();
         var files = keepFiles && input.Files is { } f ? (f, SqlText.Ident(alias) + "." + SqlText.Ident(f.Column)) : ((Sources.FileMetadata, string)?)null;
         return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}", files);
@@ -121,7 +125,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         if (p.Input is null)
         {
-            var tx = Expressions(new Scope([]));
+            var tx = Expressions(new Scope([], Settings.CaseSensitive));
             return Build(p.Expressions.SelectMany(tx.TranslateMany).ToList(), "");
         }
 
@@ -132,7 +136,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(f.Input);
         var alias = NextAlias();
-        var cond = Expressions(Scope.Of(alias, input)).Translate(f.Condition);
+        var cond = Expressions(ScopeOf(alias, input)).Translate(f.Condition);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} WHERE {cond.Sql}" };
     }
 
@@ -140,7 +144,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(s.Input);
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var keys = s.Order.Select(o => tx.SortOrder(o).Sql);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} ORDER BY {string.Join(", ", keys)}" };
     }
@@ -161,7 +165,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(a.Input);
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var groups = a.GroupingExpressions.Select(tx.Translate).ToList();
         var aggs = a.AggregateExpressions.Select(tx.Translate).ToList();
         var groupBy = a.GroupType switch
@@ -184,7 +188,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             return input with { Sql = $"SELECT DISTINCT * FROM ({input.Sql}) AS {SqlText.Ident(alias)}" };
         }
 
-        var scope = Scope.Of(alias, input);
+        var scope = ScopeOf(alias, input);
         // Column names here are plain names, not identifiers: quote them so dots are not read as qualifiers.
         var keys = d.ColumnNames.Select(n => scope.Resolve("`" + n.Replace("`", "``", StringComparison.Ordinal) + "`", null).Sql);
         return input with { Sql = $"SELECT DISTINCT ON ({string.Join(", ", keys)}) * FROM ({input.Sql}) AS {SqlText.Ident(alias)}" };
@@ -214,12 +218,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             var result = new List<SqlExpr>();
             foreach (var (sql, col) in tx.Scope.All())
             {
-                var replaced = news.FindLastIndex(n => n.Name.Equals(col.Name, StringComparison.OrdinalIgnoreCase));
+                var replaced = news.FindLastIndex(n => n.Name.Equals(col.Name, Settings.Names));
                 result.Add(replaced >= 0 ? new SqlExpr(news[replaced].Expr.Sql, news[replaced].Name) : new SqlExpr(sql, col.Name, col));
             }
 
-            var existing = tx.Scope.All().Select(c => c.Column.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var group in news.Where(n => !existing.Contains(n.Name)).GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase))
+            var existing = tx.Scope.All().Select(c => c.Column.Name).ToHashSet(Settings.NameComparer);
+            foreach (var group in news.Where(n => !existing.Contains(n.Name)).GroupBy(n => n.Name, Settings.NameComparer))
             {
                 var last = group.Last();
                 result.Add(new SqlExpr(last.Expr.Sql, last.Name));
@@ -237,7 +241,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         {
             Columns = input.Columns.Select(c =>
             {
-                var hit = map.FindIndex(m => m.Item1.Equals(c.Name, StringComparison.OrdinalIgnoreCase));
+                var hit = map.FindIndex(m => m.Item1.Equals(c.Name, Settings.Names));
                 return hit < 0 ? c : c with { Name = map[hit].Item2 };
             }).ToList(),
         };
@@ -259,12 +263,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(d.Input);
         var alias = NextAlias();
-        var scope = Scope.Of(alias, input);
+        var scope = ScopeOf(alias, input);
         var dropped = new HashSet<FrameColumn>(ReferenceEqualityComparer.Instance);
         foreach (var n in d.ColumnNames)
         {
             // Spark ignores names that do not exist in drop().
-            foreach (var c in input.Columns.Where(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+            foreach (var c in input.Columns.Where(c => c.Name.Equals(n, Settings.Names)))
             {
                 dropped.Add(c);
             }

@@ -5,11 +5,13 @@ namespace Lakehouse.Embedded.Sql;
 /// column references case-insensitively, by DataFrame alias (<c>t.col</c>), by plan id (<c>df["col"]</c>) and into
 /// struct fields (<c>col.field</c>).
 /// </summary>
-internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
+internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs, bool caseSensitive = false)
 {
     public IReadOnlyList<(string Alias, Frame Frame)> Inputs { get; } = inputs;
 
-    public static Scope Of(string alias, Frame frame) => new([(alias, frame)]);
+    public static Scope Of(string alias, Frame frame, bool caseSensitive = false) => new([(alias, frame)], caseSensitive);
+
+    private StringComparison Names => caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
     /// <summary>Every column of every input, qualified for SQL.</summary>
     public IEnumerable<(string Sql, FrameColumn Column)> All() =>
@@ -25,14 +27,14 @@ internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
         if (parts.Count >= 2)
         {
             var q = all.Where(a => a.Column.Qualifier is { } qual && qual.Equals(parts[0], StringComparison.OrdinalIgnoreCase)
-                                   && a.Column.Name.Equals(parts[1], StringComparison.OrdinalIgnoreCase)).ToList();
+                                   && a.Column.Name.Equals(parts[1], Names)).ToList();
             if (q.Count > 0)
             {
                 return Pick(q, identifier, planId, parts.Skip(2).ToList());
             }
         }
 
-        var byName = all.Where(a => a.Column.Name.Equals(parts[0], StringComparison.OrdinalIgnoreCase)).ToList();
+        var byName = all.Where(a => a.Column.Name.Equals(parts[0], Names)).ToList();
         if (byName.Count == 0 && parts[0].Equals("_metadata", StringComparison.OrdinalIgnoreCase) && FileInput() is { } input)
         {
             // Spark's hidden file metadata column; a real column of that name wins (resolved above).
