@@ -118,6 +118,39 @@ public sealed class PermissiveReadTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Json_NestedFields_AValueThatDoesNotFitNullsItsFieldAndMarksTheRecord()
+    {
+        using var dir = new TempDirectory("embedded");
+        var ok = "{\"id\":1,\"items\":[{\"sku\":\"a\",\"qty\":2},{\"sku\":\"b\",\"qty\":null}],\"tags\":{\"x\":1}}";
+        var badQty = "{\"id\":2,\"items\":[{\"sku\":\"c\",\"qty\":\"many\"}],\"tags\":{\"y\":2}}";
+        var notArray = "{\"id\":3,\"items\":{\"sku\":\"d\"}}";
+        var file = Write(dir, "a.json", string.Join("\n", ok, badQty, notArray) + "\n");
+        await using var spark = await server.SessionAsync();
+        var df = spark.Read.Schema("id INT, items ARRAY<STRUCT<sku: STRING, qty: INT>>, tags MAP<STRING, INT>, _corrupt_record STRING").Json(file);
+        var rows = await df.Select(Col("id"), CallFunction("size", Col("items")).Alias("n"), Col("items").GetItem(1).GetItem("sku").Alias("sku1"),
+            Col("tags").GetItem("x").Alias("x"), Col("_corrupt_record")).OrderBy(Col("id")).CollectAsync();
+        // size(NULL) is -1 in Spark's legacy default and NULL otherwise; only compare non-null sizes here.
+        Assert.Equal((1, 2, "b", 1, (string?)null), (rows[0].Get<int>("id"), rows[0].Get<int>("n"), rows[0].Get<string>("sku1"), rows[0].Get<int>("x"), rows[0].Get<string>("_corrupt_record")));
+        Assert.Equal((2, badQty), (rows[1].Get<int>("id"), rows[1].Get<string>("_corrupt_record")));
+        Assert.Null(rows[1]["sku1"]);
+        Assert.Equal((3, notArray), (rows[2].Get<int>("id"), rows[2].Get<string>("_corrupt_record")));
+        Assert.Null(rows[2]["sku1"]);
+        var itemsOfBad = await df.Filter(Col("id") == Lit(2)).Select(Col("items").IsNull().Alias("none"), Col("tags").GetItem("y").Alias("y")).CollectAsync();
+        Assert.Equal((true, 2), (itemsOfBad[0].Get<bool>("none"), itemsOfBad[0].Get<int>("y")));
+    }
+
+    [Fact]
+    public async Task Json_InferredNestedWithMalformedLines_StructSortedCorruptAdded()
+    {
+        using var dir = new TempDirectory("embedded");
+        var file = Write(dir, "a.json", "{\"a\":{\"z\":1,\"b\":\"x\"}}\n{oops\n");
+        await using var spark = await server.SessionAsync();
+        var schema = await spark.Read.Json(file).SchemaAsync();
+        Assert.Equal(["_corrupt_record", "a"], schema.Struct.Fields.Select(f => f.Name));
+        Assert.Equal(["b", "z"], schema.Struct.Fields[1].DataType.Struct.Fields.Select(f => f.Name));
+    }
+
+    [Fact]
     public async Task Csv_PermissiveWithCorruptColumn_TypeErrorsAreMalformedTokenCountsAreNot()
     {
         using var dir = new TempDirectory("embedded");

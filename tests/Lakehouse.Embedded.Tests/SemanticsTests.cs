@@ -142,6 +142,8 @@ public sealed class SemanticsTests(ServerFixture server) : IClassFixture<ServerF
         await using (var spark = await server.SessionAsync())
         {
             Assert.Equal(3, await EvalAsync(spark, CallFunction("array", Lit(1), Lit(2), Lit(3)).GetItem(2)));
+            Assert.Equal("a", await EvalAsync(spark, CallFunction("map", Lit(1), Lit("a")).GetItem(1)));
+            Assert.Null(await EvalAsync(spark, CallFunction("map", Lit(1), Lit("a")).GetItem(2)));
             var e = await Assert.ThrowsAsync<SparkConnectException>(() => EvalAsync(spark, CallFunction("array", Lit(1), Lit(2)).GetItem(-1)));
             Assert.Equal("INVALID_ARRAY_INDEX", e.ErrorClass);
         }
@@ -160,6 +162,20 @@ public sealed class SemanticsTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal(true, await EvalAsync(spark, CallFunction("array_contains", withNull, Lit(1))));
         Assert.Null(await EvalAsync(spark, CallFunction("array_contains", CallFunction("array", Lit(1)), Lit(null).Cast("int"))));
         Assert.Equal(false, await EvalAsync(spark, CallFunction("array_contains", CallFunction("array", Lit(1)), Lit(3))));
+    }
+
+    [Fact]
+    public async Task Size_ArraysMapsAndNull_AnsiNullLegacyMinusOne()
+    {
+        await using (var spark = await server.SessionAsync())
+        {
+            Assert.Equal(2, await EvalAsync(spark, CallFunction("size", CallFunction("array", Lit(1), Lit(2)))));
+            Assert.Equal(1, await EvalAsync(spark, CallFunction("size", CallFunction("map", Lit("k"), Lit(1)))));
+            Assert.Null(await EvalAsync(spark, CallFunction("size", Lit(null).Cast("array<int>"))));
+        }
+
+        await using var legacy = await LegacyAsync(server);
+        Assert.Equal(-1, await EvalAsync(legacy, CallFunction("size", Lit(null).Cast("array<int>"))));
     }
 
     [Fact]

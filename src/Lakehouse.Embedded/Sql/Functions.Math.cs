@@ -52,6 +52,13 @@ internal static partial class Functions
                 return new SqlExpr(sql, $"avg({d}{a[0].Name})");
             }
 
+            case "size" or "cardinality":
+            {
+                // Spark: size(NULL) is -1 only with ANSI off (and the default spark.sql.legacy.sizeOfNull), else NULL.
+                var fn = tx.TypeOf(a[0].Sql)?.StartsWith("MAP(", StringComparison.Ordinal) == true ? "cardinality" : "len";
+                return new SqlExpr($"CAST(CASE WHEN {a[0].Sql} IS NULL THEN {(tx.Settings.Ansi ? "NULL" : "-1")} ELSE {fn}({a[0].Sql}) END AS INTEGER)", N(name));
+            }
+
             default:
                 return null;
         }

@@ -27,7 +27,7 @@ internal static partial class Functions
         "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
         "approx_count_distinct", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
         "year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear",
-        "current_date", "last_day", "isnan", "bit_length", "octet_length", "size", "concat_ws",
+        "current_date", "last_day", "isnan", "bit_length", "octet_length", "concat_ws",
     ];
 
     /// <summary>Spark names that are simple renames in DuckDB.</summary>
@@ -45,7 +45,7 @@ internal static partial class Functions
     private static readonly HashSet<string> IntParts =
     [
         "year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear",
-        "length", "char_length", "character_length", "instr", "ascii", "bit_length", "octet_length", "size",
+        "length", "char_length", "character_length", "instr", "ascii", "bit_length", "octet_length",
     ];
 
     /// <summary>Translates a call.</summary>
@@ -143,6 +143,8 @@ internal static partial class Functions
 
         return name switch
         {
+            "map" when args.Count % 2 == 0 => new SqlExpr(
+                $"map([{string.Join(", ", args.Where((_, i) => i % 2 == 0).Select(a => a.Sql))}], [{string.Join(", ", args.Where((_, i) => i % 2 == 1).Select(a => a.Sql))}])", sparkName(name)),
             // Spark: NULL when the value is NULL, or when it is absent and the array holds a NULL.
             "array_contains" => new SqlExpr(
                 $"(CASE WHEN {args[0].Sql} IS NULL OR {args[1].Sql} IS NULL THEN NULL WHEN list_contains({args[0].Sql}, {args[1].Sql}) THEN TRUE " +

@@ -25,18 +25,18 @@ internal static class JsonSource
         if (schema is not null)
         {
             var corrupt = mode.CorruptField(schema);
-            if (schema.Fields.Where(f => f != corrupt).All(f => ValueParsers.IsScalar(f.Type)))
+            if (schema.Fields.Where(f => f != corrupt).All(f => JsonValues.Supported(f.Type)))
             {
                 return Parse(records, schema.Fields, corrupt?.Name, mode);
             }
 
             if (corrupt is null && mode.Mode != ParseMode.DropMalformed)
             {
-                // Nested fields: DuckDB's reader converts them, and fails the query on malformed input (never a silent null).
+                // Binary fields: DuckDB's reader converts them, and fails the query on malformed input (never a silent null).
                 return ReadJson(list, multiLine, schema.Fields.Select(f => (f.Name, Types.ToDuckDb(f.Type))));
             }
 
-            throw Errors.Unsupported("json parse mode", $"Reading JSON with nested (struct, array, map) or binary fields in mode {mode.Mode} or with a corrupt-record column");
+            throw Errors.Unsupported("json parse mode", $"Reading JSON with binary fields or maps with non-string keys in mode {mode.Mode} or with a corrupt-record column");
         }
 
         var bad = context.Scalar($"SELECT count(*) FROM ({records}) WHERE {BadRecord}");
@@ -80,13 +80,14 @@ internal static class JsonSource
         var fields = schema.Select((f, i) => (Field: f, X: $"__x{i}", V: $"__v{i}")).ToList();
         var data = fields.Where(f => f.Field.Name != corrupt).ToList();
         var file = SqlText.Ident(FileMetadata.FileColumn);
-        var extract = data.Select(f => $"json_extract(rec, {SqlText.Str("/" + f.Field.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))}) AS {f.X}");
+        var extract = data.Select(f => $"{JsonValues.Field("rec", f.Field.Name)} AS {f.X}");
         var l1 = $"SELECT {file}, raw, {BadRecord} AS __rec_bad{string.Concat(extract.Select(e => ", " + e))} FROM ({records})";
-        var convert = data.Select(f => $"{f.X}, {ValueParsers.FromJson(f.X, f.Field.Type)} AS {f.V}");
+        // A field that does not fit (anywhere inside it) is NULL as a whole, and makes the record malformed.
+        var convert = data.Select(f => $"{JsonValues.Bad(f.X, f.Field.Type)} AS {f.X}_bad, CAST({JsonValues.Value(f.X, f.Field.Type)} AS {Types.ToDuckDb(f.Field.Type)}) AS {f.V}");
         var l2 = $"SELECT {file}, raw, __rec_bad{string.Concat(convert.Select(c => ", " + c))} FROM ({l1})";
-        var bad = string.Concat(data.Select(f => $" OR ({f.X} IS NOT NULL AND json_type({f.X}) <> 'NULL' AND {f.V} IS NULL)"));
+        var bad = string.Concat(data.Select(f => $" OR {f.X}_bad"));
         var l3 = $"SELECT *, (__rec_bad{bad}) AS __bad FROM ({l2})";
-        var outputs = fields.Select(f => (f.Field.Name == corrupt ? "CASE WHEN __bad THEN raw END" : f.V) + " AS " + SqlText.Ident(f.Field.Name));
+        var outputs = fields.Select(f => (f.Field.Name == corrupt ? "CASE WHEN __bad THEN raw END" : $"CASE WHEN {f.X}_bad THEN NULL ELSE {f.V} END") + " AS " + SqlText.Ident(f.Field.Name));
         return $"SELECT {string.Join(", ", outputs)}, {file} FROM ({l3}){mode.Where("__bad", "raw")}";
     }
 
@@ -109,29 +110,26 @@ internal static class JsonSource
         return ReadJson(list, multiLine, fields);
     }
 
-    /// <summary>Spark types from DuckDB's merged JSON structure of the well-formed records.</summary>
-    private static List<StructField> InferredFields(string? structure)
+    /// <summary>Spark types from DuckDB's merged JSON structure of the well-formed records (struct fields sorted by name, as Spark's inference).</summary>
+    private static List<StructField> InferredFields(string? structure) =>
+        structure is not null && JsonNode.Parse(structure) is JsonObject obj ? Fields(obj) : [];
+
+    private static List<StructField> Fields(JsonObject obj) =>
+        obj.Select(kv => new StructField(kv.Key, Inferred(kv.Value, kv.Key))).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+
+    private static DeltaType Inferred(JsonNode? node, string name) => node switch
     {
-        var result = new List<StructField>();
-        if (structure is null || JsonNode.Parse(structure) is not JsonObject obj)
+        JsonObject o => new StructType(Fields(o)),
+        JsonArray { Count: > 0 } a => new ArrayType(Inferred(a[0], name), true),
+        JsonArray => new ArrayType(PrimitiveType.String, true),
+        _ => node?.GetValue<string>() switch
         {
-            return result;
-        }
-
-        foreach (var (name, node) in obj)
-        {
-            var type = (node as JsonValue)?.GetValue<string>() switch
-            {
-                "BIGINT" or "UBIGINT" => PrimitiveType.Long,
-                "DOUBLE" => PrimitiveType.Double,
-                "BOOLEAN" => PrimitiveType.Boolean,
-                // Spark infers string for all-null fields and for fields whose values have conflicting types.
-                "VARCHAR" or "NULL" or "JSON" => PrimitiveType.String,
-                _ => throw Errors.Unsupported("json inference", $"Inferring the nested field '{name}' of JSON that also has malformed records (give a schema)"),
-            };
-            result.Add(new StructField(name, type));
-        }
-
-        return result;
-    }
+            "BIGINT" or "UBIGINT" => PrimitiveType.Long,
+            "DOUBLE" => PrimitiveType.Double,
+            "BOOLEAN" => PrimitiveType.Boolean,
+            // Spark infers string for all-null fields and for fields whose values have conflicting types.
+            "VARCHAR" or "NULL" or "JSON" => PrimitiveType.String,
+            var other => throw Errors.Unsupported("json inference", $"Inferring the field '{name}' of DuckDB JSON type {other} (give a schema)"),
+        },
+    };
 }
