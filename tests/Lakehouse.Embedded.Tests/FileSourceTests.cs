@@ -103,6 +103,41 @@ public sealed class FileSourceTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Read_PathAsFileUri_ReadsTheFile()
+    {
+        using var dir = new TempDirectory("embedded");
+        File.WriteAllText(dir.Combine("a b.txt"), "x\n");
+        await using var spark = await server.SessionAsync();
+        var listed = await spark.Read.Format("binaryFile").Load(dir.Path).CollectAsync();
+        var uri = Assert.Single(listed).Get<string>("path")!;
+        Assert.Equal("file:" + dir.Combine("a%20b.txt"), uri);
+        Assert.Equal("x", Assert.Single(await spark.Read.Text(uri).CollectAsync())["value"]);
+    }
+
+    [Fact]
+    public async Task ModifiedAfter_KeepsFilesModifiedLater()
+    {
+        using var dir = new TempDirectory("embedded");
+        File.WriteAllText(dir.Combine("old.txt"), "old\n");
+        File.WriteAllText(dir.Combine("new.txt"), "new\n");
+        File.SetLastWriteTimeUtc(dir.Combine("old.txt"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(dir.Combine("new.txt"), new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc));
+        await using var spark = await server.SessionAsync();
+        var rows = await spark.Read.Option("modifiedAfter", "2023-01-01T00:00:00").Text(dir.Path).CollectAsync();
+        Assert.Equal("new", Assert.Single(rows)["value"]);
+    }
+
+    [Fact]
+    public async Task UnknownOption_IsRefusedNotIgnored()
+    {
+        using var dir = new TempDirectory("embedded");
+        File.WriteAllText(dir.Combine("a.csv"), "01/02/2024\n");
+        await using var spark = await server.SessionAsync();
+        var e = await Assert.ThrowsAsync<SparkConnectException>(() => spark.Read.Schema("d DATE").Option("dateFormat", "MM/dd/yyyy").Csv(dir.Combine("a.csv")).CollectAsync());
+        Assert.Equal("LAKEHOUSE_EMBEDDED_UNSUPPORTED_FEATURE", e.ErrorClass);
+    }
+
+    [Fact]
     public async Task Glob_NoMatch_IsPathNotFound()
     {
         using var dir = new TempDirectory("embedded");

@@ -132,7 +132,8 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
 
     public SqlSettings Settings => new(
         !"false".Equals(Config.Get("spark.sql.ansi.enabled"), StringComparison.OrdinalIgnoreCase),
-        "true".Equals(Config.Get("spark.sql.caseSensitive"), StringComparison.OrdinalIgnoreCase));
+        "true".Equals(Config.Get("spark.sql.caseSensitive"), StringComparison.OrdinalIgnoreCase),
+        Config.TimeZone);
 
     public string? Scalar(string sql)
     {

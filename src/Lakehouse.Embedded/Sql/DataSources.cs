@@ -10,6 +10,18 @@ namespace Lakehouse.Embedded.Sql;
 /// </summary>
 internal static class DataSources
 {
+    private static readonly string[] FileOptions = ["path", "pathGlobFilter", "recursiveFileLookup", "modifiedBefore", "modifiedAfter", "encoding", "charset"];
+
+    /// <summary>The options each format honours; any other option would change the result unseen, so it is refused.</summary>
+    private static readonly Dictionary<string, HashSet<string>> Known = new()
+    {
+        ["parquet"] = new([.. FileOptions, "mergeSchema"], StringComparer.OrdinalIgnoreCase),
+        ["json"] = new([.. FileOptions, "multiLine", "mode", "columnNameOfCorruptRecord", "samplingRatio"], StringComparer.OrdinalIgnoreCase),
+        ["csv"] = new([.. FileOptions, "header", "inferSchema", "sep", "delimiter", "quote", "escape", "nullValue", "comment", "mode", "columnNameOfCorruptRecord", "multiLine", "enforceSchema", "samplingRatio"], StringComparer.OrdinalIgnoreCase),
+        ["text"] = new([.. FileOptions, "wholetext"], StringComparer.OrdinalIgnoreCase),
+        ["binaryfile"] = new(FileOptions, StringComparer.OrdinalIgnoreCase),
+    };
+
     /// <summary>A source's SQL, and the files it reads when it is a file source (its SQL then ends with the filename column).</summary>
     public static (string Sql, FileMetadata? Files) Sql(Read.Types.DataSource ds, ITranslationContext context)
     {
@@ -44,7 +56,18 @@ internal static class DataSources
             throw Errors.Unsupported("format", $"The data source format '{format}'");
         }
 
-        var files = FileListing.List(paths, options);
+        if (options.Keys.FirstOrDefault(k => !Known[format].Contains(k)) is { } unknown)
+        {
+            throw Errors.Unsupported("read option", $"The {format} read option '{unknown}'");
+        }
+
+        if ((options.GetValueOrDefault("encoding") ?? options.GetValueOrDefault("charset")) is { } encoding
+            && !encoding.Replace("-", "", StringComparison.Ordinal).Equals("UTF8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Errors.Unsupported("read option", $"Reading files in encoding '{encoding}' (only UTF-8)");
+        }
+
+        var files = FileListing.List(paths, options, context.Settings.TimeZone);
         var metadata = new FileMetadata(FileMetadata.FileColumn, files);
         if (files.Count == 0)
         {

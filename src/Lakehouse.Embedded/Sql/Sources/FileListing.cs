@@ -8,21 +8,25 @@ namespace Lakehouse.Embedded.Sql.Sources;
 /// under it, at any depth; a <c>key=value</c> subdirectory, which Spark reads as a partition column, is refused
 /// unless <c>recursiveFileLookup=true</c>) or a Hadoop glob (<c>* ? [abc] {a,b}</c> in
 /// any path segment); names starting with <c>_</c> or <c>.</c> are hidden; <c>pathGlobFilter</c> keeps the files
-/// whose name matches a glob. A path or glob that matches nothing is PATH_NOT_FOUND.
+/// whose name matches a glob; <c>modifiedAfter</c>/<c>modifiedBefore</c> (<c>yyyy-MM-ddTHH:mm:ss</c> in the session
+/// time zone) keep files modified strictly after/before. A path or glob that matches nothing is PATH_NOT_FOUND.
 /// </summary>
 internal static class FileListing
 {
-    public static IReadOnlyList<SourceFile> List(IReadOnlyList<string> paths, IReadOnlyDictionary<string, string> options)
+    public static IReadOnlyList<SourceFile> List(IReadOnlyList<string> paths, IReadOnlyDictionary<string, string> options, string timeZone = "UTC")
     {
+        var after = Instant(options, "modifiedAfter", timeZone);
+        var before = Instant(options, "modifiedBefore", timeZone);
         var recursive = options.TryGetValue("recursiveFileLookup", out var r) && r.Equals("true", StringComparison.OrdinalIgnoreCase);
         Regex? nameFilter = options.TryGetValue("pathGlobFilter", out var g) ? GlobRegex(g) : null;
         var files = new List<SourceFile>();
-        foreach (var path in paths)
+        foreach (var given in paths)
         {
+            var path = LocalPath(given);
             var matches = IsGlob(path) ? Expand(Path.GetFullPath(path)) : Exists(Path.GetFullPath(path));
             if (matches.Count == 0)
             {
-                throw Errors.PathNotFound(path);
+                throw Errors.PathNotFound(given);
             }
 
             foreach (var m in matches)
@@ -40,9 +44,44 @@ internal static class FileListing
 
         return files
             .Where(f => nameFilter is null || nameFilter.IsMatch(Path.GetFileName(f.Path)))
+            .Where(f => (after is null || f.ModifiedUtc > after) && (before is null || f.ModifiedUtc < before))
             .DistinctBy(f => f.Path)
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>A local file URI as Spark and Hadoop print it (<c>file:/dir/a%20b.json</c>, <c>file:///dir</c>) —
+    /// what binaryFile's <c>path</c> and <c>_metadata.file_path</c> return — back to a path, so it can be read again.</summary>
+    internal static string LocalPath(string path)
+    {
+        if (!path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return path;
+        }
+
+        var rest = path["file:".Length..];
+        if (rest.StartsWith("///", StringComparison.Ordinal))
+        {
+            rest = rest[2..];
+        }
+
+        return Uri.UnescapeDataString(rest);
+    }
+
+    private static DateTime? Instant(IReadOnlyDictionary<string, string> options, string key, string timeZone)
+    {
+        if (!options.TryGetValue(key, out var text))
+        {
+            return null;
+        }
+
+        if (!DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFF"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            throw Errors.InvalidArgument(key, $"'{text}' is not a timestamp of the form yyyy-MM-ddTHH:mm:ss");
+        }
+
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
     }
 
     private static List<string> Exists(string path) => File.Exists(path) || Directory.Exists(path) ? [path] : [];
