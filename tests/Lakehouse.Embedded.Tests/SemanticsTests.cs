@@ -63,6 +63,22 @@ public sealed class SemanticsTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Divide_Decimals_ExactHalfUpInSparksType()
+    {
+        await using var spark = await server.SessionAsync();
+        var a = Lit("1234567890123.45").Cast("decimal(15,2)");
+        var b = Lit("3.00").Cast("decimal(3,2)");
+        var df = spark.Range(0, 1).Select((a / b).Alias("q"), (Lit("2").Cast("decimal(1,0)") / Lit("3").Cast("decimal(1,0)")).Alias("r"));
+        var types = (await df.SchemaAsync()).Struct.Fields.Select(f => (f.DataType.Decimal.Precision, f.DataType.Decimal.Scale)).ToList();
+        // DecimalPrecision: scale max(6, s1 + p2 + 1), precision p1 - s1 + s2 + scale.
+        Assert.Equal([(21, 6), (7, 6)], types);
+        var row = (await df.CollectAsync())[0];
+        // 1234567890123.45 / 3 = 411522630041.15 exactly; 2/3 rounds HALF_UP at 6 digits. A double has 17 digits only.
+        Assert.Equal(411522630041.150000m, Convert.ToDecimal(row["q"], CultureInfo.InvariantCulture));
+        Assert.Equal(0.666667m, Convert.ToDecimal(row["r"], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Div_DecimalsAndDoubles_TruncatedInIntegers()
     {
         await using var spark = await server.SessionAsync();

@@ -69,29 +69,47 @@ internal static partial class Functions
 
     /// <summary>
     /// Spark's <c>/</c>: double for non-decimal operands; with a decimal operand (and no floating one), the decimal type
-    /// of Spark's DecimalPrecision rule (scale max(6, s1 + p2 + 1), precision bounded to 38). DuckDB divides decimals
-    /// as doubles, so the quotient is exact to 15 significant digits before it is cast to that type.
+    /// of Spark's DecimalPrecision rule (scale max(6, s1 + p2 + 1), precision bounded to 38), the exact quotient
+    /// rounded HALF_UP. DuckDB divides decimals as doubles, so the quotient is computed on 128-bit unscaled integers.
     /// </summary>
     private static string Divide(ExpressionTranslator tx, string left, string right)
     {
         var lt = tx.TypeOf(left);
         var rt = tx.TypeOf(right);
-        var quotient = $"(CAST({left} AS DOUBLE) / CAST({right} AS DOUBLE))";
-        if ((IsDecimalType(lt) || IsDecimalType(rt)) && Decimal(lt) is { } l && Decimal(rt) is { } r)
+        if (!(IsDecimalType(lt) || IsDecimalType(rt)) || Decimal(lt) is not { } l || Decimal(rt) is not { } r)
         {
-            var scale = Math.Max(6, l.Scale + r.Precision + 1);
-            var precision = l.Precision - l.Scale + r.Scale + scale;
-            if (precision > 38)
-            {
-                scale = Math.Max(38 - (precision - scale), Math.Min(scale, 6));
-                precision = 38;
-            }
-
-            return $"CAST({quotient} AS DECIMAL({precision},{scale}))";
+            return $"(CAST({left} AS DOUBLE) / CAST({right} AS DOUBLE))";
         }
 
-        return quotient;
+        var scale = Math.Max(6, l.Scale + r.Precision + 1);
+        var precision = l.Precision - l.Scale + r.Scale + scale;
+        if (precision > 38)
+        {
+            scale = Math.Max(38 - (precision - scale), Math.Min(scale, 6));
+            precision = 38;
+        }
+
+        if (l.Precision + l.Scale > 38 || r.Precision + r.Scale > 38)
+        {
+            throw Errors.Unsupported("decimal division", $"Dividing decimals this wide (decimal({l.Precision},{l.Scale}) / decimal({r.Precision},{r.Scale}))");
+        }
+
+        // quotient × 10^scale = A × 10^(s2 + scale − s1) / B for the unscaled A and B.
+        var shift = r.Scale + scale - l.Scale;
+        var n = Times(Unscaled(left, l), shift);
+        var d = Times(Unscaled(right, r), -shift);
+        var rounded = $"(sign({n}) * sign({d}) * ((2 * abs({n}) + abs({d})) // (2 * abs({d}))))";
+        var value = scale == 0
+            ? $"CAST({rounded} AS DECIMAL(38,0))"
+            : $"(CAST({rounded} AS DECIMAL(38,0)) * CAST('0.{new string('0', scale - 1)}1' AS DECIMAL(38,{scale})))";
+        return $"CAST({value} AS DECIMAL({precision},{scale}))";
     }
+
+    private static string Unscaled(string sql, (int Precision, int Scale) type) =>
+        $"CAST(CAST({sql} AS DECIMAL({Math.Min(38, type.Precision + type.Scale)},{type.Scale})) * CAST(1{new string('0', type.Scale)} AS HUGEINT) AS HUGEINT)";
+
+    private static string Times(string hugeint, int power) =>
+        power <= 0 ? hugeint : $"({hugeint} * CAST(1{new string('0', power)} AS HUGEINT))";
 
     /// <summary>Spark's <c>div</c>: the quotient truncated toward zero, as a bigint; computed in integers, never via a double.</summary>
     private static string IntegralDivide(ExpressionTranslator tx, string left, string right)
