@@ -31,9 +31,9 @@ public sealed class ErrorTests(ServerFixture server) : IClassFixture<ServerFixtu
     public async Task Function_Unsupported_NamesItAndSuggestsSpark()
     {
         await using var spark = await server.SessionAsync();
-        var e = await Assert.ThrowsAsync<SparkConnectException>(() => spark.Range(0, 1).Select(Hash(Col("id"))).CollectAsync());
+        var e = await Assert.ThrowsAsync<SparkConnectException>(() => spark.Range(0, 1).Select(CallFunction("to_utc_timestamp", Col("id"), Lit("UTC"))).CollectAsync());
         Assert.Equal("LAKEHOUSE_EMBEDDED_UNSUPPORTED_FUNCTION", e.ErrorClass);
-        Assert.Equal("hash", e.MessageParameters["functionName"]);
+        Assert.Equal("to_utc_timestamp", e.MessageParameters["functionName"]);
         Assert.Contains("Apache Spark", e.Message, StringComparison.Ordinal);
     }
 

@@ -27,6 +27,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         Config = new SessionConfig(options);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
+        SparkScalarFunctions.Register(_connection);
         NonQuery($"SET TimeZone = {SqlText.Str(Config.TimeZone)}");
     }
 
@@ -122,6 +123,26 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
             }
 
             return result;
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
+    public SqlSettings Settings => new(
+        !"false".Equals(Config.Get("spark.sql.ansi.enabled"), StringComparison.OrdinalIgnoreCase),
+        "true".Equals(Config.Get("spark.sql.caseSensitive"), StringComparison.OrdinalIgnoreCase),
+        Config.TimeZone);
+
+    public string? Scalar(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            var value = command.ExecuteScalar();
+            return value is null or DBNull ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (DuckDBException e)
         {

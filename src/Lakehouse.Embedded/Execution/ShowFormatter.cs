@@ -61,8 +61,8 @@ internal static class ShowFormatter
     {
         null => "NULL",
         bool b => b ? "true" : "false",
-        double d => JavaDouble(d),
-        float f => JavaDouble(f),
+        double d => JavaNumberText.Double(d),
+        float f => JavaNumberText.Float(f),
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset t => Timestamp(TimeZoneInfo.ConvertTime(t, Zone(timeZone)).DateTime),
@@ -79,30 +79,6 @@ internal static class ShowFormatter
         var s = t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         var fraction = t.Ticks % TimeSpan.TicksPerSecond / 10;
         return fraction == 0 ? s : s + "." + fraction.ToString("D6", CultureInfo.InvariantCulture).TrimEnd('0');
-    }
-
-    /// <summary>Java's Double.toString for the common range: always a fraction part, exponent form outside [1e-3, 1e7).</summary>
-    private static string JavaDouble(double d)
-    {
-        if (double.IsNaN(d))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(d))
-        {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-
-        var abs = Math.Abs(d);
-        if (d == 0 || (abs >= 1e-3 && abs < 1e7))
-        {
-            var r = d.ToString("R", CultureInfo.InvariantCulture);
-            return r.Contains('.', StringComparison.Ordinal) || r.Contains('E', StringComparison.Ordinal) ? r : r + ".0";
-        }
-
-        var e = d.ToString("0.0################E0", CultureInfo.InvariantCulture);
-        return e;
     }
 
     private static TimeZoneInfo Zone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var z) ? z : TimeZoneInfo.Utc;

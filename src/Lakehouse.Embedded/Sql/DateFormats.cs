@@ -8,6 +8,13 @@ namespace Lakehouse.Embedded.Sql;
 /// </summary>
 internal static class DateFormats
 {
+    /// <summary>Whether the pattern has a two-letter year (<c>yy</c>), which Spark parses into 2000–2099.</summary>
+    public static bool HasTwoDigitYear(string pattern)
+    {
+        var unquoted = System.Text.RegularExpressions.Regex.Replace(pattern, "'[^']*'", "");
+        return System.Text.RegularExpressions.Regex.IsMatch(unquoted, "(?<!y)yy(?!y)");
+    }
+
     public static string ToDuckDb(string pattern)
     {
         var sb = new StringBuilder();
@@ -49,7 +56,9 @@ internal static class DateFormats
                 ('L', 2) => "%m",
                 ('d', 1) => "%-d",
                 ('d', 2) => "%d",
-                ('D', _) => "%j",
+                // Spark's D is the day of year without padding, DDD padded to 3 digits.
+                ('D', 1) => "%-j",
+                ('D', 3) => "%j",
                 ('H', 1) => "%-H",
                 ('H', 2) => "%H",
                 ('h', 1) => "%-I",
@@ -64,8 +73,9 @@ internal static class DateFormats
                 ('a', _) => "%p",
                 ('E', <= 3) => "%a",
                 ('E', _) => "%A",
-                ('X' or 'Z' or 'x', _) => "%z",
-                ('z', _) => "%Z",
+                // Zone ids print as DuckDB's %Z does; offsets and short zone names (X, x, Z, O, z) print
+                // differently in DuckDB ("+00" vs Spark's "Z"/"+0000", "Asia/Kolkata" vs "IST"), so they are refused.
+                ('V', 2) => "%Z",
                 _ => throw Errors.Unsupported("datetime pattern", $"The datetime pattern letters '{new string(c, run)}' in '{pattern}'"),
             });
             i += run;

@@ -7,11 +7,17 @@ namespace Lakehouse.Embedded.Sql;
 /// Translates Spark Connect expressions to DuckDB SQL over a <see cref="Scope"/>. Anything it cannot translate with
 /// Spark's semantics raises an <see cref="EmbeddedException"/> naming it.
 /// </summary>
-internal sealed partial class ExpressionTranslator(Scope scope, Func<string, string?>? typeOf = null)
+internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings settings, Func<string, string?>? typeOf = null)
 {
     private static readonly HashSet<string> Integral = ["byte", "short", "integer", "long"];
 
     public Scope Scope { get; } = scope;
+
+    /// <summary>The session's ANSI and case-sensitivity confs.</summary>
+    public SqlSettings Settings { get; } = settings;
+
+    /// <summary>The DuckDB type of an expression over the scope, or null when it cannot be told.</summary>
+    public string? TypeOf(string sql) => typeOf?.Invoke(sql);
 
     /// <summary>Translates an expression that may expand to several columns (<c>*</c>, <c>t.*</c>).</summary>
     public IEnumerable<SqlExpr> TranslateMany(Expression e)
@@ -105,36 +111,66 @@ internal sealed partial class ExpressionTranslator(Scope scope, Func<string, str
             return new SqlExpr("NULL", inner.Name);
         }
 
-        // Spark 4 runs with ANSI on: an invalid cast fails; TRY and LEGACY give NULL instead.
-        var op = c.EvalMode is Expression.Types.Cast.Types.EvalMode.Try or Expression.Types.Cast.Types.EvalMode.Legacy ? "TRY_CAST" : "CAST";
+        // ANSI (spark.sql.ansi.enabled, Spark 4's default): an invalid cast fails; TRY and LEGACY give NULL instead.
+        var ansi = c.EvalMode switch
+        {
+            Expression.Types.Cast.Types.EvalMode.Try or Expression.Types.Cast.Types.EvalMode.Legacy => false,
+            Expression.Types.Cast.Types.EvalMode.Ansi => true,
+            _ => Settings.Ansi,
+        };
+        var name = $"CAST({inner.Name} AS {Types.SparkSqlName(target)})";
+        var sourceType = typeOf?.Invoke(inner.Sql);
+        if (Casts.Special(inner.Sql, sourceType, target, ansi) is { } special)
+        {
+            return new SqlExpr(special, name);
+        }
+
         var source = inner.Sql;
-        if (target is Lakehouse.Delta.Schema.PrimitiveType p && Integral.Contains(p.Name) && typeOf?.Invoke(inner.Sql) is { } sourceType
-            && (sourceType is "FLOAT" or "DOUBLE" || sourceType.StartsWith("DECIMAL", StringComparison.Ordinal)))
+        if (target is Lakehouse.Delta.Schema.PrimitiveType p && Integral.Contains(p.Name)
+            && (sourceType is "FLOAT" or "DOUBLE" || sourceType?.StartsWith("DECIMAL", StringComparison.Ordinal) == true))
         {
             // Spark truncates fractions when casting to an integral type; DuckDB rounds.
             source = $"trunc({source})";
         }
 
-        return new SqlExpr($"{op}({source} AS {Types.ToDuckDb(target)})", $"CAST({inner.Name} AS {Types.SparkSqlName(target)})");
+        return new SqlExpr($"{(ansi ? "CAST" : "TRY_CAST")}({source} AS {Types.ToDuckDb(target)})", name);
     }
 
     private SqlExpr Extract(Expression.Types.UnresolvedExtractValue x)
     {
         var child = Translate(x.Child);
         var key = x.Extraction;
-        if (key.ExprTypeCase == Expression.ExprTypeOneofCase.Literal && key.Literal.LiteralTypeCase == Expression.Types.Literal.LiteralTypeOneofCase.String)
+        if (key.ExprTypeCase != Expression.ExprTypeOneofCase.Literal)
+        {
+            throw Errors.Unsupported("extract value", "Extracting a value by a non-literal key");
+        }
+
+        var type = typeOf?.Invoke(child.Sql);
+        if (type?.StartsWith("MAP(", StringComparison.Ordinal) == true)
+        {
+            // Spark's map[key]: the value, or NULL for a missing key.
+            return new SqlExpr($"{child.Sql}[{Literals.Sql(key.Literal)}]", $"{child.Name}[{Literals.Name(key.Literal)}]");
+        }
+
+        if (key.Literal.LiteralTypeCase == Expression.Types.Literal.LiteralTypeOneofCase.String)
         {
             return new SqlExpr($"struct_extract({child.Sql}, {SqlText.Str(key.Literal.String)})", key.Literal.String);
         }
 
-        if (key.ExprTypeCase == Expression.ExprTypeOneofCase.Literal && Literals.IsIntegral(key.Literal))
+        if (Literals.IsIntegral(key.Literal))
         {
-            // Spark's getItem on arrays is 0-based; DuckDB lists are 1-based.
+            // Spark's array[i] is 0-based; DuckDB lists are 1-based and count negative indexes from the end. Spark: an
+            // index out of bounds is NULL, or INVALID_ARRAY_INDEX under ANSI.
             var i = Literals.AsLong(key.Literal);
-            return new SqlExpr($"{child.Sql}[{i + 1}]", $"{child.Name}[{i}]");
+            var outOfBounds = Settings.Ansi
+                ? RuntimeErrors.Raise("INVALID_ARRAY_INDEX", "22003", $"'The index {i} is out of bounds. The array has ' || len({child.Sql}) || ' elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead.'")
+                : "NULL";
+            return new SqlExpr(
+                $"(CASE WHEN {child.Sql} IS NULL THEN NULL WHEN {SqlText.Int(i)} >= 0 AND {SqlText.Int(i)} < len({child.Sql}) THEN {child.Sql}[{SqlText.Int(i + 1)}] ELSE {outOfBounds} END)",
+                $"{child.Name}[{i}]");
         }
 
-        throw Errors.Unsupported("extract value", "Extracting a value by a non-literal key");
+        throw Errors.Unsupported("extract value", "Extracting a value by a key that is not a string or integer literal");
     }
 
     private SqlExpr Window(Expression.Types.Window w)
@@ -164,6 +200,11 @@ internal sealed partial class ExpressionTranslator(Scope scope, Func<string, str
         {
             // Spark's ranking functions return int; DuckDB's return bigint.
             windowed = $"CAST({sql} OVER ({over}) AS INTEGER)";
+        }
+        else if (CastAggregate().Match(sql) is { Success: true } cast)
+        {
+            // An aggregate whose result is cast to Spark's type (e.g. avg of decimals): the window goes inside the cast.
+            windowed = $"CAST({cast.Groups[1].Value} OVER ({over}) AS {cast.Groups[2].Value})";
         }
         else
         {
@@ -203,7 +244,7 @@ internal sealed partial class ExpressionTranslator(Scope scope, Func<string, str
         var m = TrailingAlias().Match(text);
         var body = m.Success ? text[..m.Index] : text;
         var name = m.Success ? m.Groups[1].Value.Trim('`') : SparkNameOf(body);
-        var sql = SparkSqlRewriter.RewriteExpression(body);
+        var sql = SparkSqlRewriter.RewriteExpression(body, Scope);
         // Names in the text are resolved by DuckDB against the physical names, which equal the visible names
         // unless a join produced duplicates (those need df["col"] or an alias).
         var source = Scope.All().FirstOrDefault(c => c.Column.Name.Equals(body.Trim().Trim('`'), StringComparison.OrdinalIgnoreCase));
@@ -215,6 +256,9 @@ internal sealed partial class ExpressionTranslator(Scope scope, Func<string, str
         var t = body.Trim();
         return t.StartsWith('`') && t.EndsWith('`') ? t[1..^1] : t;
     }
+
+    [GeneratedRegex(@"^CAST\(([a-z_]+\(.*\)) AS ([A-Z]+(?:\(\d+,\d+\))?)\)$", RegexOptions.Singleline)]
+    private static partial Regex CastAggregate();
 
     [GeneratedRegex(@"\s+AS\s+(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingAlias();

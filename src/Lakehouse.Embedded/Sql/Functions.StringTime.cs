@@ -50,11 +50,11 @@ internal static partial class Functions
                 return new SqlExpr("get_current_timestamp()", "current_timestamp()");
             case "to_timestamp":
                 return new SqlExpr(a.Count > 1
-                    ? $"CAST(strptime({a[0].Sql}, {Pattern(raw[1])}) AS TIMESTAMPTZ)"
+                    ? $"CAST({Parse(a[0].Sql, raw[1])} AS TIMESTAMPTZ)"
                     : $"CAST({a[0].Sql} AS TIMESTAMPTZ)", N(name));
             case "to_date":
                 return new SqlExpr(a.Count > 1
-                    ? $"CAST(strptime({a[0].Sql}, {Pattern(raw[1])}) AS DATE)"
+                    ? $"CAST({Parse(a[0].Sql, raw[1])} AS DATE)"
                     : $"CAST({a[0].Sql} AS DATE)", N(name));
             case "date_format":
                 return new SqlExpr($"strftime({a[0].Sql}, {Pattern(raw[1])})", N(name));
@@ -70,11 +70,12 @@ internal static partial class Functions
             case "trunc":
                 return new SqlExpr($"CAST(date_trunc(lower({a[1].Sql}), CAST({a[0].Sql} AS DATE)) AS DATE)", N(name));
             case "unix_timestamp":
+                // Spark: whole seconds, floored (a fraction before 1970 goes down, not toward zero).
                 return new SqlExpr(a.Count == 0
-                    ? "CAST(epoch(get_current_timestamp()) AS BIGINT)"
+                    ? "CAST(floor(epoch(get_current_timestamp())) AS BIGINT)"
                     : a.Count > 1
-                        ? $"CAST(epoch(CAST(strptime({a[0].Sql}, {Pattern(raw[1])}) AS TIMESTAMPTZ)) AS BIGINT)"
-                        : $"CAST(epoch(CAST({a[0].Sql} AS TIMESTAMPTZ)) AS BIGINT)", N(name));
+                        ? $"CAST(floor(epoch(CAST({Parse(a[0].Sql, raw[1])} AS TIMESTAMPTZ))) AS BIGINT)"
+                        : $"CAST(floor(epoch(CAST({a[0].Sql} AS TIMESTAMPTZ))) AS BIGINT)", N(name));
             case "from_unixtime":
                 return new SqlExpr($"strftime(to_timestamp(CAST({a[0].Sql} AS DOUBLE)), {(a.Count > 1 ? Pattern(raw[1]) : "'%Y-%m-%d %H:%M:%S'")})", N(name));
             case "to_utc_timestamp" or "from_utc_timestamp":
@@ -105,6 +106,15 @@ internal static partial class Functions
     }
 
     private static bool IgnoreNulls(List<SqlExpr> a) => a.Count > 1 && a[1].Sql == "TRUE";
+
+    /// <summary>strptime with a Spark pattern; a two-letter year is read as 2000–2099 as Spark does (strptime's %y gives 1969–2068).</summary>
+    private static string Parse(string text, Expression pattern)
+    {
+        var parsed = $"strptime({text}, {Pattern(pattern)})";
+        return pattern.ExprTypeCase == Expression.ExprTypeOneofCase.Literal && DateFormats.HasTwoDigitYear(pattern.Literal.String)
+            ? $"(CASE WHEN year({parsed}) < 2000 THEN {parsed} + INTERVAL 100 YEAR ELSE {parsed} END)"
+            : parsed;
+    }
 
     private static string Pattern(Expression e) =>
         e.ExprTypeCase == Expression.ExprTypeOneofCase.Literal && e.Literal.LiteralTypeCase == Expression.Types.Literal.LiteralTypeOneofCase.String

@@ -15,25 +15,25 @@ internal static partial class Functions
     private static readonly Dictionary<string, string> Binary = new(StringComparer.Ordinal)
     {
         ["=="] = "=", ["="] = "=", ["!="] = "<>", ["<>"] = "<>", ["<"] = "<", ["<="] = "<=", [">"] = ">", [">="] = ">=",
-        ["+"] = "+", ["-"] = "-", ["*"] = "*", ["%"] = "%", ["and"] = "AND", ["or"] = "OR",
+        ["+"] = "+", ["-"] = "-", ["*"] = "*", ["and"] = "AND", ["or"] = "OR",
     };
 
     /// <summary>Functions whose DuckDB counterpart has the same name, arguments and semantics.</summary>
     private static readonly HashSet<string> Same =
     [
-        "abs", "sqrt", "exp", "ln", "log10", "log2", "sin", "cos", "tan", "sign", "pi",
+        "abs", "sqrt", "exp", "ln", "log10", "log2", "sin", "cos", "tan", "pi",
         "lower", "upper", "trim", "ltrim", "rtrim", "length", "reverse", "repeat", "lpad", "rpad", "replace",
         "md5", "sha1", "coalesce", "nullif", "greatest", "least", "instr", "ascii", "initcap",
-        "min", "max", "avg", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
+        "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
         "approx_count_distinct", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
         "year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear",
-        "current_date", "last_day", "isnan", "bit_length", "octet_length", "array_contains", "size", "concat_ws",
+        "current_date", "last_day", "isnan", "bit_length", "octet_length", "concat_ws",
     ];
 
     /// <summary>Spark names that are simple renames in DuckDB.</summary>
     private static readonly Dictionary<string, string> Renamed = new(StringComparer.Ordinal)
     {
-        ["mean"] = "avg", ["nvl"] = "coalesce", ["ifnull"] = "coalesce", ["lcase"] = "lower", ["ucase"] = "upper",
+        ["nvl"] = "coalesce", ["ifnull"] = "coalesce", ["lcase"] = "lower", ["ucase"] = "upper",
         ["char_length"] = "length", ["character_length"] = "length", ["std"] = "stddev", ["log"] = "ln",
         ["startswith"] = "starts_with", ["endswith"] = "ends_with", ["contains"] = "contains", ["power"] = "pow", ["pow"] = "pow",
         ["collect_list"] = "list", ["array"] = "list_value", ["sha256"] = "sha256", ["any"] = "bool_or", ["some"] = "bool_or",
@@ -45,7 +45,7 @@ internal static partial class Functions
     private static readonly HashSet<string> IntParts =
     [
         "year", "month", "day", "hour", "minute", "second", "quarter", "dayofmonth", "dayofweek", "dayofyear", "weekofyear",
-        "length", "char_length", "character_length", "instr", "ascii", "bit_length", "octet_length", "size",
+        "length", "char_length", "character_length", "instr", "ascii", "bit_length", "octet_length",
     ];
 
     /// <summary>Translates a call.</summary>
@@ -60,6 +60,16 @@ internal static partial class Functions
         if (name == "when")
         {
             return When(tx, rawArgs);
+        }
+
+        if (name == "hash")
+        {
+            return Hash(tx, rawArgs.Select(tx.Translate).ToList());
+        }
+
+        if (name == "input_file_name" && rawArgs.Count == 0)
+        {
+            return new SqlExpr(tx.Scope.InputFileName(), "input_file_name()");
         }
 
         var args = rawArgs.Select(tx.Translate).ToList();
@@ -78,14 +88,6 @@ internal static partial class Functions
             case "-" when args.Count == 1:
             case "negative":
                 return new SqlExpr($"(- {args[0].Sql})", $"(- {args[0].Name})");
-            case "/":
-                // Spark's '/' on integers is double division (DuckDB's '/' already is); cast keeps decimals exact-ish as Spark's double result for ints.
-                return new SqlExpr($"(CAST({args[0].Sql} AS DOUBLE) / CAST({args[1].Sql} AS DOUBLE))", $"({args[0].Name} / {args[1].Name})");
-            case "div":
-                // Spark's div truncates toward zero and returns bigint.
-                return new SqlExpr($"CAST(trunc(CAST({args[0].Sql} AS DOUBLE) / CAST({args[1].Sql} AS DOUBLE)) AS BIGINT)", $"({args[0].Name} div {args[1].Name})");
-            case "pmod":
-                return new SqlExpr($"((({args[0].Sql} % {args[1].Sql}) + {args[1].Sql}) % {args[1].Sql})", SparkName("pmod"));
             case "<=>":
                 return new SqlExpr($"({args[0].Sql} IS NOT DISTINCT FROM {args[1].Sql})", $"({args[0].Name} <=> {args[1].Name})");
             case "not":
@@ -109,6 +111,7 @@ internal static partial class Functions
         }
 
         return StringAndTime(name, rawArgs, args)
+            ?? Arithmetic(tx, name, args, distinct)
             ?? Aggregate(name, args, distinct)
             ?? Simple(name, args, Call, SparkName)
             ?? throw Errors.UnsupportedFunction(functionName);
@@ -140,8 +143,12 @@ internal static partial class Functions
 
         return name switch
         {
-            "round" => new SqlExpr(args.Count == 1 ? $"round({args[0].Sql})" : $"round({args[0].Sql}, {args[1].Sql})", $"round({args[0].Name}, {(args.Count == 1 ? "0" : args[1].Name)})"),
-            "floor" or "ceil" or "ceiling" => new SqlExpr($"CAST({name}({args[0].Sql}) AS BIGINT)", $"{(name == "ceiling" ? "ceil" : name).ToUpperInvariant()}({args[0].Name})"),
+            "map" when args.Count % 2 == 0 => new SqlExpr(
+                $"map([{string.Join(", ", args.Where((_, i) => i % 2 == 0).Select(a => a.Sql))}], [{string.Join(", ", args.Where((_, i) => i % 2 == 1).Select(a => a.Sql))}])", sparkName(name)),
+            // Spark: NULL when the value is NULL, or when it is absent and the array holds a NULL.
+            "array_contains" => new SqlExpr(
+                $"(CASE WHEN {args[0].Sql} IS NULL OR {args[1].Sql} IS NULL THEN NULL WHEN list_contains({args[0].Sql}, {args[1].Sql}) THEN TRUE " +
+                $"WHEN len({args[0].Sql}) <> list_count({args[0].Sql}) THEN NULL ELSE FALSE END)", sparkName(name)),
             "concat" => new SqlExpr("(" + string.Join(" || ", args.Select(a => a.Sql)) + ")", sparkName("concat")),
             _ => null,
         };

@@ -12,7 +12,7 @@ internal sealed partial class RelationTranslator
         var right = Translate(j.Right);
         var la = NextAlias();
         var ra = NextAlias();
-        var scope = new Scope([(la, left), (ra, right)]);
+        var scope = new Scope([(la, left), (ra, right)], Settings.CaseSensitive);
         var kind = j.JoinType switch
         {
             Spark.Protos.Join.Types.JoinType.Inner or Spark.Protos.Join.Types.JoinType.Unspecified => "INNER",
@@ -35,8 +35,8 @@ internal sealed partial class RelationTranslator
             // Spark: USING columns first (coalesced for full joins), then the other left columns, then the other right columns.
             var pairs = j.UsingColumns.Select(u =>
             {
-                var lc = left.Columns.Where(c => c.Name.Equals(u, StringComparison.OrdinalIgnoreCase)).ToList();
-                var rc = right.Columns.Where(c => c.Name.Equals(u, StringComparison.OrdinalIgnoreCase)).ToList();
+                var lc = left.Columns.Where(c => c.Name.Equals(u, Settings.Names)).ToList();
+                var rc = right.Columns.Where(c => c.Name.Equals(u, Settings.Names)).ToList();
                 if (lc.Count != 1 || rc.Count != 1)
                 {
                     throw lc.Count == 0 || rc.Count == 0
@@ -82,8 +82,8 @@ internal sealed partial class RelationTranslator
 
     private Frame SetOp(SetOperation s)
     {
-        var left = Translate(s.LeftInput);
-        var right = Translate(s.RightInput);
+        var left = Translate(s.LeftInput).WithoutFiles(NextAlias());
+        var right = Translate(s.RightInput).WithoutFiles(NextAlias());
         var ra = NextAlias();
         string rightSql;
         if (s.ByName)
@@ -91,7 +91,7 @@ internal sealed partial class RelationTranslator
             var list = new List<string>();
             foreach (var lc in left.Columns)
             {
-                var rc = right.Columns.FirstOrDefault(c => c.Name.Equals(lc.Name, StringComparison.OrdinalIgnoreCase));
+                var rc = right.Columns.FirstOrDefault(c => c.Name.Equals(lc.Name, Settings.Names));
                 if (rc is null && !s.AllowMissingColumns)
                 {
                     throw new EmbeddedException("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703",
@@ -105,7 +105,7 @@ internal sealed partial class RelationTranslator
             rightSql = $"SELECT {string.Join(", ", list)} FROM ({right.Sql}) AS {SqlText.Ident(ra)}";
             if (s.AllowMissingColumns)
             {
-                var extra = right.Columns.Where(rc => !left.Columns.Any(lc => lc.Name.Equals(rc.Name, StringComparison.OrdinalIgnoreCase))).ToList();
+                var extra = right.Columns.Where(rc => !left.Columns.Any(lc => lc.Name.Equals(rc.Name, Settings.Names))).ToList();
                 if (extra.Count > 0)
                 {
                     var la2 = NextAlias();
@@ -197,6 +197,10 @@ internal sealed partial class RelationTranslator
             return Leaf(sql);
         }
 
-        return Leaf(DataSources.Sql(r.DataSource, context));
+        var (sourceSql, files) = DataSources.Sql(r.DataSource, context);
+        var leaf = Leaf(sourceSql);
+        return files is null
+            ? leaf
+            : new Frame(leaf.Sql, leaf.Columns.Take(leaf.Columns.Count - 1).ToList(), files with { Column = leaf.Columns[^1].Physical });
     }
 }

@@ -79,31 +79,40 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private string NextAlias() => $"t{++_aliases}";
 
+    private SqlSettings Settings => context.Settings;
+
+    private Scope ScopeOf(string alias, Frame input) => Scope.Of(alias, input, Settings.CaseSensitive);
+
     /// <summary>An expression translator over a scope that can ask DuckDB for the type of an expression.</summary>
-    private ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
+    private ExpressionTranslator Expressions(Scope scope) => new(scope, Settings, sql =>
     {
         var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
         var described = context.Describe($"SELECT {sql} AS v{from}");
         return described.Count == 1 ? described[0].Type : null;
     });
 
-    /// <summary>SELECT of expressions over one input, keeping pass-through columns' identity.</summary>
-    private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, string suffix = "")
+    /// <summary>
+    /// SELECT of expressions over one input. With <paramref name="keepFiles"/> (row-wise expressions only, no
+    /// aggregates) the input's file column is kept, as Spark keeps <c>_metadata</c> resolvable above withColumn.
+    /// </summary>
+    private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, bool keepFiles = false)
     {
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var list = exprs(tx).ToList();
-        return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}{suffix}");
+        var files = keepFiles && input.Files is { } f ? (f, SqlText.Ident(alias) + "." + SqlText.Ident(f.Column)) : ((Sources.FileMetadata, string)?)null;
+        return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}", files);
     }
 
-    private static Frame Build(List<SqlExpr> list, string from)
+    private static Frame Build(List<SqlExpr> list, string from, (Sources.FileMetadata Files, string Sql)? files = null)
     {
         var physical = Frame.UniquePhysical(list.Select(e => e.Name));
-        var sql = $"SELECT {string.Join(", ", list.Select((e, i) => $"{e.Sql} AS {SqlText.Ident(physical[i])}"))} {from}";
+        var fileColumn = files is null ? "" : $", {files.Value.Sql} AS {SqlText.Ident(files.Value.Files.Column)}";
+        var sql = $"SELECT {string.Join(", ", list.Select((e, i) => $"{e.Sql} AS {SqlText.Ident(physical[i])}"))}{fileColumn} {from}";
         var cols = list.Select((e, i) => e.Source is { } s
             ? s with { Physical = physical[i], Name = e.Name }
             : new FrameColumn(e.Name, physical[i], null, ImmutableHashSet<long>.Empty)).ToList();
-        return new Frame(sql, cols);
+        return new Frame(sql, cols, files?.Files);
     }
 
     private Frame Wrap(Frame input, string clause)
@@ -116,7 +125,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         if (p.Input is null)
         {
-            var tx = Expressions(new Scope([]));
+            var tx = Expressions(new Scope([], Settings.CaseSensitive));
             return Build(p.Expressions.SelectMany(tx.TranslateMany).ToList(), "");
         }
 
@@ -127,7 +136,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(f.Input);
         var alias = NextAlias();
-        var cond = Expressions(Scope.Of(alias, input)).Translate(f.Condition);
+        var cond = Expressions(ScopeOf(alias, input)).Translate(f.Condition);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} WHERE {cond.Sql}" };
     }
 
@@ -135,14 +144,14 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(s.Input);
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var keys = s.Order.Select(o => tx.SortOrder(o).Sql);
         return input with { Sql = $"SELECT * FROM ({input.Sql}) AS {SqlText.Ident(alias)} ORDER BY {string.Join(", ", keys)}" };
     }
 
     private Frame Tail(Tail t)
     {
-        var input = Translate(t.Input);
+        var input = Translate(t.Input).WithoutFiles(NextAlias());
         var alias = NextAlias();
         var rn = "__lakehouse_rn";
         var inner = $"SELECT *, row_number() OVER () AS {rn} FROM ({input.Sql}) AS {SqlText.Ident(alias)}";
@@ -156,7 +165,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(a.Input);
         var alias = NextAlias();
-        var tx = Expressions(Scope.Of(alias, input));
+        var tx = Expressions(ScopeOf(alias, input));
         var groups = a.GroupingExpressions.Select(tx.Translate).ToList();
         var aggs = a.AggregateExpressions.Select(tx.Translate).ToList();
         var groupBy = a.GroupType switch
@@ -172,14 +181,14 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private Frame Deduplicate(Deduplicate d)
     {
-        var input = Translate(d.Input);
+        var input = Translate(d.Input).WithoutFiles(NextAlias());
         var alias = NextAlias();
         if (d.AllColumnsAsKeys || d.ColumnNames.Count == 0)
         {
             return input with { Sql = $"SELECT DISTINCT * FROM ({input.Sql}) AS {SqlText.Ident(alias)}" };
         }
 
-        var scope = Scope.Of(alias, input);
+        var scope = ScopeOf(alias, input);
         // Column names here are plain names, not identifiers: quote them so dots are not read as qualifiers.
         var keys = d.ColumnNames.Select(n => scope.Resolve("`" + n.Replace("`", "``", StringComparison.Ordinal) + "`", null).Sql);
         return input with { Sql = $"SELECT DISTINCT ON ({string.Join(", ", keys)}) * FROM ({input.Sql}) AS {SqlText.Ident(alias)}" };
@@ -203,18 +212,18 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private Frame WithColumns(WithColumns w)
     {
         var input = Translate(w.Input);
-        return Select(input, tx =>
+        return Select(input, keepFiles: true, exprs: tx =>
         {
             var news = w.Aliases.Select(a => (Name: a.Name.Single(), Expr: tx.Translate(a.Expr))).ToList();
             var result = new List<SqlExpr>();
             foreach (var (sql, col) in tx.Scope.All())
             {
-                var replaced = news.FindLastIndex(n => n.Name.Equals(col.Name, StringComparison.OrdinalIgnoreCase));
+                var replaced = news.FindLastIndex(n => n.Name.Equals(col.Name, Settings.Names));
                 result.Add(replaced >= 0 ? new SqlExpr(news[replaced].Expr.Sql, news[replaced].Name) : new SqlExpr(sql, col.Name, col));
             }
 
-            var existing = tx.Scope.All().Select(c => c.Column.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var group in news.Where(n => !existing.Contains(n.Name)).GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase))
+            var existing = tx.Scope.All().Select(c => c.Column.Name).ToHashSet(Settings.NameComparer);
+            foreach (var group in news.Where(n => !existing.Contains(n.Name)).GroupBy(n => n.Name, Settings.NameComparer))
             {
                 var last = group.Last();
                 result.Add(new SqlExpr(last.Expr.Sql, last.Name));
@@ -232,7 +241,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         {
             Columns = input.Columns.Select(c =>
             {
-                var hit = map.FindIndex(m => m.Item1.Equals(c.Name, StringComparison.OrdinalIgnoreCase));
+                var hit = map.FindIndex(m => m.Item1.Equals(c.Name, Settings.Names));
                 return hit < 0 ? c : c with { Name = map[hit].Item2 };
             }).ToList(),
         };
@@ -254,12 +263,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     {
         var input = Translate(d.Input);
         var alias = NextAlias();
-        var scope = Scope.Of(alias, input);
+        var scope = ScopeOf(alias, input);
         var dropped = new HashSet<FrameColumn>(ReferenceEqualityComparer.Instance);
         foreach (var n in d.ColumnNames)
         {
             // Spark ignores names that do not exist in drop().
-            foreach (var c in input.Columns.Where(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+            foreach (var c in input.Columns.Where(c => c.Name.Equals(n, Settings.Names)))
             {
                 dropped.Add(c);
             }

@@ -5,11 +5,13 @@ namespace Lakehouse.Embedded.Sql;
 /// column references case-insensitively, by DataFrame alias (<c>t.col</c>), by plan id (<c>df["col"]</c>) and into
 /// struct fields (<c>col.field</c>).
 /// </summary>
-internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
+internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs, bool caseSensitive = false)
 {
     public IReadOnlyList<(string Alias, Frame Frame)> Inputs { get; } = inputs;
 
-    public static Scope Of(string alias, Frame frame) => new([(alias, frame)]);
+    public static Scope Of(string alias, Frame frame, bool caseSensitive = false) => new([(alias, frame)], caseSensitive);
+
+    private StringComparison Names => caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
     /// <summary>Every column of every input, qualified for SQL.</summary>
     public IEnumerable<(string Sql, FrameColumn Column)> All() =>
@@ -25,20 +27,43 @@ internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
         if (parts.Count >= 2)
         {
             var q = all.Where(a => a.Column.Qualifier is { } qual && qual.Equals(parts[0], StringComparison.OrdinalIgnoreCase)
-                                   && a.Column.Name.Equals(parts[1], StringComparison.OrdinalIgnoreCase)).ToList();
+                                   && a.Column.Name.Equals(parts[1], Names)).ToList();
             if (q.Count > 0)
             {
                 return Pick(q, identifier, planId, parts.Skip(2).ToList());
             }
         }
 
-        var byName = all.Where(a => a.Column.Name.Equals(parts[0], StringComparison.OrdinalIgnoreCase)).ToList();
+        var byName = all.Where(a => a.Column.Name.Equals(parts[0], Names)).ToList();
+        if (byName.Count == 0 && parts[0].Equals("_metadata", StringComparison.OrdinalIgnoreCase) && FileInput() is { } input)
+        {
+            // Spark's hidden file metadata column; a real column of that name wins (resolved above).
+            var metadata = input.Frame.Files!.StructSql(Qualified(input.Alias, input.Frame.Files.Column));
+            return Pick([(metadata, new FrameColumn("_metadata", "_metadata", null, System.Collections.Immutable.ImmutableHashSet<long>.Empty))], identifier, planId, parts.Skip(1).ToList());
+        }
+
         if (byName.Count == 0)
         {
             throw Errors.UnresolvedColumn(identifier, all.Select(a => a.Column.Qualifier is null ? a.Column.Name : $"{a.Column.Qualifier}.{a.Column.Name}").Distinct().Take(5));
         }
 
         return Pick(byName, identifier, planId, parts.Skip(1).ToList());
+    }
+
+    /// <summary>The SQL of the hidden <c>_metadata</c> struct, or null when no input is read from files or one has a real <c>_metadata</c> column.</summary>
+    public string? MetadataSql() =>
+        FileInput() is { } input && !All().Any(a => a.Column.Name.Equals("_metadata", StringComparison.OrdinalIgnoreCase))
+            ? input.Frame.Files!.StructSql(Qualified(input.Alias, input.Frame.Files.Column))
+            : null;
+
+    /// <summary>The SQL of <c>input_file_name()</c>: the row's file URI, or '' when no input is read from files (as Spark).</summary>
+    public string InputFileName() =>
+        FileInput() is { } input ? input.Frame.Files!.InputFileNameSql(Qualified(input.Alias, input.Frame.Files.Column)) : "''";
+
+    private (string Alias, Frame Frame)? FileInput()
+    {
+        var withFiles = Inputs.Where(i => i.Frame.Files is not null).ToList();
+        return withFiles.Count == 1 ? withFiles[0] : null;
     }
 
     /// <summary>Splits <c>a.`b.c`.d</c> into its parts.</summary>
@@ -103,5 +128,7 @@ internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
         return (sql, col, name);
     }
 
-    private static string Qualified(string alias, FrameColumn c) => SqlText.Ident(alias) + "." + SqlText.Ident(c.Physical);
+    private static string Qualified(string alias, FrameColumn c) => Qualified(alias, c.Physical);
+
+    private static string Qualified(string alias, string physical) => SqlText.Ident(alias) + "." + SqlText.Ident(physical);
 }

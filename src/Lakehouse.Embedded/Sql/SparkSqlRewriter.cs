@@ -22,42 +22,73 @@ internal static partial class SparkSqlRewriter
             var replacement = table(parts, version, ts);
             return replacement is null ? m.Value : $"{m.Groups["kw"].Value} ({replacement})";
         });
-        return Unmask(Backquotes(Div().Replace(result, "//")), strings);
+        return Unmask(Backquotes(Div().Replace(SparkSqlText.RewriteCalls(result), "//")), strings);
     }
 
-    /// <summary>Rewrites an expression fragment (selectExpr / expr / filter strings).</summary>
-    public static string RewriteExpression(string sql)
+    /// <summary>
+    /// Rewrites an expression fragment (selectExpr / expr / filter strings); <c>input_file_name()</c> and
+    /// <c>_metadata</c> become the file metadata of the <paramref name="scope"/> when it reads files.
+    /// </summary>
+    public static string RewriteExpression(string sql, Scope? scope = null)
     {
         var masked = MaskStrings(sql, out var strings);
-        return Unmask(Backquotes(Div().Replace(masked, "//")), strings);
+        if (scope is not null)
+        {
+            masked = InputFileName().Replace(masked, _ => scope.InputFileName());
+            if (scope.MetadataSql() is { } metadata)
+            {
+                masked = MetadataColumn().Replace(masked, m => metadata + string.Concat(m.Groups["f"].Captures.Select(c => $"['{c.Value.ToLowerInvariant()}']")));
+            }
+        }
+
+        return Unmask(Backquotes(Div().Replace(SparkSqlText.RewriteCalls(masked), "//")), strings);
     }
+
+    [GeneratedRegex(@"\binput_file_name\s*\(\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex InputFileName();
+
+    [GeneratedRegex(@"(?<![\w.""`])_metadata\b(?:\.(?<f>file_path|file_name|file_size|file_block_start|file_block_length|file_modification_time)\b)*", RegexOptions.IgnoreCase)]
+    private static partial Regex MetadataColumn();
 
     [GeneratedRegex(@"\bdiv\b", RegexOptions.IgnoreCase)]
     private static partial Regex Div();
 
     private static string Backquotes(string s) => BackquotedIdent().Replace(s, m => SqlText.Ident(m.Groups[1].Value.Replace("``", "`", StringComparison.Ordinal)));
 
+    /// <summary>
+    /// Replaces each string literal (Spark's '…' and "…", backslash escapes) by a marker, collecting the literals
+    /// already converted to DuckDB's syntax.
+    /// </summary>
     private static string MaskStrings(string sql, out List<string> strings)
     {
         var found = new List<string>();
         var sb = new StringBuilder();
         for (var i = 0; i < sql.Length; i++)
         {
-            if (sql[i] == '\'')
+            var q = sql[i];
+            if (q is '\'' or '"')
             {
                 var j = i + 1;
-                while (j < sql.Length && !(sql[j] == '\'' && (j + 1 >= sql.Length || sql[j + 1] != '\'')))
+                while (j < sql.Length && !(sql[j] == q && (j + 1 >= sql.Length || sql[j + 1] != q)))
                 {
-                    j += sql[j] == '\'' ? 2 : 1;
+                    j += sql[j] == q || sql[j] == '\\' ? 2 : 1;
                 }
 
-                found.Add(sql[i..Math.Min(j + 1, sql.Length)]);
+                found.Add(SparkSqlText.Literal(sql[i..Math.Min(j + 1, sql.Length)]));
                 sb.Append('\u0001').Append(found.Count - 1).Append('\u0002');
+                i = j;
+            }
+            else if (q == '`')
+            {
+                // Backquoted identifiers may hold quotes; keep them as they are.
+                var j = sql.IndexOf('`', i + 1);
+                j = j < 0 ? sql.Length - 1 : j;
+                sb.Append(sql, i, j - i + 1);
                 i = j;
             }
             else
             {
-                sb.Append(sql[i]);
+                sb.Append(q);
             }
         }
 

@@ -179,7 +179,8 @@ internal static class Types
                     while (true)
                     {
                         SkipWs();
-                        var fname = Peek() == '"' ? ReadQuoted() : ReadWord();
+                        // Field names keep their case (ReadWord upper-cases type names).
+                        var fname = Peek() == '"' ? ReadQuoted() : ReadName();
                         var ftype = ParseOne();
                         fields.Add(new StructField(fname, ftype ?? PrimitiveType.String));
                         SkipWs();
@@ -270,6 +271,13 @@ internal static class Types
             }
 
             return true;
+        }
+
+        private string ReadName()
+        {
+            var start = _pos;
+            while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] == '_')) { _pos++; }
+            return text[start.._pos];
         }
 
         private string ReadWord()

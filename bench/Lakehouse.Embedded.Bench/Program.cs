@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using DuckDB.NET.Data;
+using Lakehouse.Embedded;
+using Lakehouse.Embedded.Bench;
+using Lakehouse.Spark;
+using static Lakehouse.Spark.Functions;
+
+// Embedded engine benchmarks (issue 3): overhead against DuckDB alone on a Parquet scan + filter + group-by, the
+// fixed cost of one action in process, and the Arrow result throughput of the gRPC server.
+// Usage: dotnet run -c Release --project bench/Lakehouse.Embedded.Bench [-- --rows N] [-- --runs R]
+var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(long.Parse).FirstOrDefault(10_000_000);
+var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(5);
+var root = Path.Combine(Path.GetTempPath(), $"lakehouse-embedded-bench-{Guid.NewGuid():N}");
+Directory.CreateDirectory(root);
+var ci = CultureInfo.InvariantCulture;
+var results = new List<Measure.Result>();
+
+try
+{
+    Console.WriteLine($"# Lakehouse.Embedded benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; {rows:N0} rows, {runs} measured runs each, median reported.");
+    Console.WriteLine();
+
+    var parquet = BenchData.Write(root, rows);
+    EmbeddedEngine.RegisterLocal(new EmbeddedOptions { Warehouse = Path.Combine(root, "warehouse") });
+    await using var spark = await SparkSession.Builder().Remote("local").CreateAsync();
+
+    // 1. Scan + filter + group-by: DuckDB alone, then the same through the engine (plan → SQL → Arrow over gRPC).
+    using (var duck = new DuckDBConnection("DataSource=:memory:"))
+    {
+        duck.Open();
+        results.Add(await Measure.RunAsync("scan+filter+group-by, DuckDB directly", () => Task.FromResult(BenchData.DirectQuery(duck, parquet)), runs));
+    }
+
+    var grouped = spark.Read.Parquet(parquet).Filter(Col("v") > 100).GroupBy("k").Agg(Count(Lit(1)).Alias("n"), Sum(Col("x")).Alias("total"));
+    results.Add(await Measure.RunAsync("scan+filter+group-by, embedded engine", () => grouped.CollectAsync(), runs));
+
+    // 2. The fixed cost of one action: a one-row query, in process.
+    var tiny = spark.Range(0, 1);
+    results.Add(await Measure.RunAsync("one-row action (fixed cost)", () => tiny.CollectAsync(), Math.Max(runs, 20), warmups: 3));
+
+    // 3. Arrow result throughput: every row of the file streamed to the client as Arrow batches.
+    var all = spark.Read.Parquet(parquet);
+    var streamed = await Measure.RunAsync("stream all rows as Arrow", async () =>
+    {
+        long n = 0;
+        await foreach (var batch in all.ToArrowAsync())
+        {
+            n += batch.Length;
+            batch.Dispose();
+        }
+
+        if (n != rows)
+        {
+            throw new InvalidOperationException($"streamed {n} rows, expected {rows}");
+        }
+    }, runs);
+    results.Add(streamed);
+
+    Console.WriteLine("| case | median ms | min ms | max ms |");
+    Console.WriteLine("| --- | ---: | ---: | ---: |");
+    foreach (var r in results)
+    {
+        Console.WriteLine(string.Create(ci, $"| {r.Name} | {r.MedianMs:F2} | {r.MinMs:F2} | {r.MaxMs:F2} |"));
+    }
+
+    double Median(string prefix) => results.Single(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).MedianMs;
+    var ratio = Median("scan+filter+group-by, embedded") / Median("scan+filter+group-by, DuckDB");
+    var fixedCost = Median("one-row action");
+    var throughput = rows / (streamed.MedianMs / 1000.0);
+    Console.WriteLine();
+    Console.WriteLine("| target (issue 3) | measured | met |");
+    Console.WriteLine("| --- | ---: | --- |");
+    Console.WriteLine(string.Create(ci, $"| engine / DuckDB on {rows:N0}-row scan + filter + group-by ≤ 1.10 | {ratio:F2} | {(ratio <= 1.10 ? "yes" : "no")} |"));
+    Console.WriteLine(string.Create(ci, $"| fixed cost per action ≤ 50 ms | {fixedCost:F1} ms | {(fixedCost <= 50 ? "yes" : "no")} |"));
+    Console.WriteLine(string.Create(ci, $"| Arrow result throughput over gRPC (reported) | {throughput:N0} rows/s | — |"));
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
