@@ -37,14 +37,19 @@ internal static class DeltaConnect
         };
     }
 
-    /// <summary>Runs a DeltaCommand; returns the SELECT of its result rows.</summary>
-    public static string Command(EngineSession session, Any extension)
+    /// <summary>Runs a DeltaCommand; returns the SELECT of its result rows, or null when it has none.</summary>
+    public static string? Command(EngineSession session, Any extension)
     {
         var command = extension.Unpack<DeltaCommand>();
-        return command.CommandTypeCase switch
+        switch (command.CommandTypeCase)
         {
-            DeltaCommand.CommandTypeOneofCase.VacuumTable => DeltaMaintenanceSql.Vacuum(session, command.VacuumTable),
-            _ => throw Errors.UnsupportedPlan("DeltaCommand." + command.CommandTypeCase),
-        };
+            case DeltaCommand.CommandTypeOneofCase.VacuumTable:
+                return DeltaMaintenanceSql.Vacuum(session, command.VacuumTable);
+            case DeltaCommand.CommandTypeOneofCase.CreateDeltaTable:
+                CreateTableCommand.Run(session, command.CreateDeltaTable);
+                return null;
+            default:
+                throw Errors.UnsupportedPlan("DeltaCommand." + command.CommandTypeCase);
+        }
     }
 }

@@ -100,7 +100,9 @@ internal static partial class PlanExecutor
                 DeltaWriter.Write(session, command.WriteOperation, cancellationToken);
                 return null;
             case Spark.Protos.Command.CommandTypeOneofCase.Extension when DeltaConnect.IsCommand(command.Extension):
-                return new ExecutionItem.SqlResultItem(new Relation { Sql = new SQL { Query = DeltaConnect.Command(session, command.Extension) } });
+                return DeltaConnect.Command(session, command.Extension) is { } resultSql
+                    ? new ExecutionItem.SqlResultItem(new Relation { Sql = new SQL { Query = resultSql } })
+                    : null;
             case Spark.Protos.Command.CommandTypeOneofCase.Extension:
                 throw Errors.UnsupportedPlan("Command.extension (" + command.Extension.TypeUrl + ")");
             default:
