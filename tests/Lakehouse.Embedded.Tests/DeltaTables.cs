@@ -44,6 +44,10 @@ internal static class DeltaTables
         return rows;
     }
 
+    /// <summary>Asserts the table's rows, in any order.</summary>
+    public static void AssertRows(string path, params string[] expected) =>
+        Xunit.Assert.Equal(expected.Order(StringComparer.Ordinal), Rows(path));
+
     /// <summary>The actions of one commit.</summary>
     public static List<DeltaAction> Commit(string path, long version) =>
         ActionJson.ParseCommit(File.ReadAllBytes(Path.Combine(path, "_delta_log", $"{version:D20}.json")), $"{version:D20}.json");

@@ -29,7 +29,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         var metrics = await MergeAsync(spark, merge);
 
         Assert.Equal(new long[] { 1, 1, 0, 0 }, metrics);
-        AssertRows(path, "1|a|10", "2|B|220", "3|c|30");
+        DeltaTables.AssertRows(path, "1|a|10", "2|B|220", "3|c|30");
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         var merge = Merge(path, Source("(1, 'x', 0), (3, 'y', 0), (7, 'q', 0)"), "t.id = s.id");
         merge.MatchedActions.Add(Delete());
         Assert.Equal(new long[] { 2, 0, 2, 0 }, await MergeAsync(spark, merge));
-        AssertRows(path, "2|b|20");
+        DeltaTables.AssertRows(path, "2|b|20");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         merge.NotMatchedActions.Add(Insert("s.id = 4", Set("id", "s.id"), Set("name", "upper(s.name)")));
         merge.NotMatchedActions.Add(InsertAll());
         Assert.Equal(new long[] { 2, 0, 0, 2 }, await MergeAsync(spark, merge));
-        AssertRows(path, "1|a|10", "2|b|20", "3|c|30", "4|D|NULL", "5|e|50");
+        DeltaTables.AssertRows(path, "1|a|10", "2|b|20", "3|c|30", "4|D|NULL", "5|e|50");
         // An insert-only merge rewrites nothing.
         Assert.Empty(DeltaTables.Removed(path, 1));
     }
@@ -76,7 +76,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         merge.NotMatchedBySourceActions.Add(Update(null, Set("amount", "-1")));
         Assert.Equal(new long[] { 3, 2, 1, 0 }, await MergeAsync(spark, merge));
         // 2 and 12 matched (no matched clause: unchanged); 11 deleted; 1 and 3 updated.
-        AssertRows(path, "1|a|-1", "12|l|120", "2|b|20", "3|c|-1");
+        DeltaTables.AssertRows(path, "1|a|-1", "12|l|120", "2|b|20", "3|c|-1");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         merge.NotMatchedActions.Add(Insert("s.op = 'i'", Set("id", "s.id"), Set("name", "s.op"), Set("amount", "s.amount")));
         merge.NotMatchedBySourceActions.Add(Update("t.id >= 12", Set("name", "'orphan'")));
         Assert.Equal(new long[] { 5, 3, 1, 1 }, await MergeAsync(spark, merge));
-        AssertRows(path, "1|a|1010", "11|big|110", "12|orphan|120", "3|c|30", "4|i|4");
+        DeltaTables.AssertRows(path, "1|a|1010", "11|big|110", "12|orphan|120", "3|c|30", "4|i|4");
 
         var info = DeltaTables.Info(path, 2);
         Assert.Equal("MERGE", info.Operation);
@@ -113,7 +113,4 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Equal("[\"t.id = s.id\"]", info.OperationParameters!["predicate"]);
         Assert.Contains("\"actionType\":\"delete\"", info.OperationParameters["matchedPredicates"], StringComparison.Ordinal);
     }
-
-    private static void AssertRows(string path, params string[] expected) =>
-        Assert.Equal(expected.Order(StringComparer.Ordinal), DeltaTables.Rows(path));
 }

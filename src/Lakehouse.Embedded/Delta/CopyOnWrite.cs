@@ -89,12 +89,17 @@ internal static class CopyOnWrite
             var result = txn.Commit();
             return new Outcome(adds, outputRows, result.Skipped ? null : result.Version);
         }
-        catch
+        catch (Exception e)
         {
             // Nothing references the new files: remove them rather than leave orphans for vacuum.
             foreach (var add in adds)
             {
                 TryDelete(TablePaths.ResolveDataFile(snapshot.TablePath, add.Path));
+            }
+
+            if (e is DeltaException delta)
+            {
+                throw DeltaErrors.From(delta);
             }
 
             throw;
