@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lakehouse.Delta;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Writing;
+using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Delta.Transactions;
@@ -49,8 +50,7 @@ internal static class CopyOnWrite
         {
             if (change.RowsSql is { } sql)
             {
-                var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
-                adds = TableDataWriter.WriteAsync(snapshot.TablePath, metadata, batches, 1_000_000, null, cancellationToken).GetAwaiter().GetResult();
+                adds = Write(session, snapshot, metadata, sql, cancellationToken);
             }
 
             var outputRows = adds.Sum(NumRecords);
@@ -102,6 +102,49 @@ internal static class CopyOnWrite
                 throw DeltaErrors.From(delta);
             }
 
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows as data files. An unpartitioned table without column mapping whose column types DuckDB
+    /// reproduces exactly gets one file written by DuckDB's <c>COPY</c> (no rows pass through .NET; statistics from
+    /// the footer, as <see cref="StreamingDeltaWriter"/> does); every other table goes through Lakehouse.Delta's writer.
+    /// </summary>
+    private static List<AddFile> Write(EngineSession session, Snapshot snapshot, Metadata metadata, string sql, CancellationToken cancellationToken)
+    {
+        var fields = metadata.Schema.Fields;
+        var direct = metadata.PartitionColumns.Count == 0 && snapshot.ColumnMapping == ColumnMappingMode.None && snapshot.Protocol.MinWriterVersion <= 2;
+        if (direct)
+        {
+            var described = session.Describe(sql);
+            direct = described.Count == fields.Count
+                && described.Zip(fields).All(p => p.First.Name == p.Second.Name && Equals(Sql.Types.FromDuckDb(p.First.Type), p.Second.Type));
+        }
+
+        if (!direct)
+        {
+            var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
+            return TableDataWriter.WriteAsync(snapshot.TablePath, metadata, batches, 1_000_000, null, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        var path = Path.Combine(snapshot.TablePath, $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet");
+        try
+        {
+            session.NonQuery($"COPY ({sql}) TO {Sql.SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
+            var add = AddFileFactory.CreateAsync(metadata, snapshot.TablePath, path, new Dictionary<string, string?>(), cancellationToken: cancellationToken).GetAwaiter().GetResult();
+            if (NumRecords(add) == 0)
+            {
+                // Spark adds no file for an empty result.
+                File.Delete(path);
+                return [];
+            }
+
+            return [add];
+        }
+        catch
+        {
+            TryDelete(path);
             throw;
         }
     }
