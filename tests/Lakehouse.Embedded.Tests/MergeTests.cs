@@ -112,5 +112,7 @@ public sealed class MergeTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Equal("2", m["numTargetFilesRemoved"]);
         Assert.Equal("[\"t.id = s.id\"]", info.OperationParameters!["predicate"]);
         Assert.Contains("\"actionType\":\"delete\"", info.OperationParameters["matchedPredicates"], StringComparison.Ordinal);
+        // Every new file carries statistics, as readers' data skipping needs.
+        Assert.All(Lakehouse.Delta.Snapshots.Snapshot.Load(path).Files, f => Assert.Contains("\"numRecords\"", f.Stats, StringComparison.Ordinal));
     }
 }
