@@ -158,4 +158,23 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal("batch 3", DeltaTables.Info(path, 1).UserMetadata);
         Assert.Equal(3, Snapshot.Load(path).TransactionVersion("ingest"));
     }
+
+    [Fact]
+    public async Task AnalyzeSchema_OfADeleteRelation_AnswersTheResultShapeWithoutDeleting()
+    {
+        using var dir = new TempDirectory("dml");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)");
+
+        var plan = new Lakehouse.Spark.Protos.Plan { Root = Pack(Delete(path, null)) };
+        var response = await spark.Client.AnalyzeAsync(new Lakehouse.Spark.Protos.AnalyzePlanRequest
+        {
+            Schema = new Lakehouse.Spark.Protos.AnalyzePlanRequest.Types.Schema { Plan = plan },
+        });
+
+        Assert.Equal(["num_affected_rows"], response.Schema.Schema_.Struct.Fields.Select(f => f.Name));
+        Assert.Equal(0, Snapshot.Load(path).Version);
+        DeltaTables.AssertRows(path, "1|a|10");
+    }
 }

@@ -37,6 +37,27 @@ internal static class DeltaConnect
         };
     }
 
+    /// <summary>
+    /// The result schema of a DeltaRelation that changes the table (DML, restore, optimize), without running it, so
+    /// that analyzing such a relation never runs the operation; null for the read-only ones, which are planned.
+    /// </summary>
+    public static string? ResultShapeSql(Any extension)
+    {
+        if (!IsRelation(extension))
+        {
+            return null;
+        }
+
+        return extension.Unpack<DeltaRelation>().RelationTypeCase switch
+        {
+            DeltaRelation.RelationTypeOneofCase.MergeIntoTable => ResultRows.Merge(0, 0, 0),
+            DeltaRelation.RelationTypeOneofCase.DeleteFromTable or DeltaRelation.RelationTypeOneofCase.UpdateTable => ResultRows.Longs(("num_affected_rows", 0)),
+            DeltaRelation.RelationTypeOneofCase.RestoreTable => DeltaMaintenanceSql.RestoreSql(0, 0, 0, 0, 0, 0),
+            DeltaRelation.RelationTypeOneofCase.OptimizeTable => DeltaMaintenanceSql.OptimizeSql("", 0, 0, 0, 0, 0),
+            _ => null,
+        };
+    }
+
     /// <summary>Runs a DeltaCommand; returns the SELECT of its result rows, or null when it has none.</summary>
     public static string? Command(EngineSession session, Any extension)
     {

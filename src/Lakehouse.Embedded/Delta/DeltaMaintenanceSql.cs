@@ -22,11 +22,14 @@ internal static class DeltaMaintenanceSql
             RestoreTable.VersionOrTimestampOneofCase.Timestamp => Lakehouse.Delta.Maintenance.Restore.ToTimestamp(path, ParseTimestamp(restore.Timestamp, session.Config.TimeZone)),
             _ => throw Errors.InvalidArgument("RestoreTable", "give a version or a timestamp to restore to"),
         });
-        return ResultRows.Longs(
-            ("table_size_after_restore", result.TableSizeAfterRestore), ("num_of_files_after_restore", result.NumOfFilesAfterRestore),
-            ("num_removed_files", result.NumRemovedFiles), ("num_restored_files", result.NumRestoredFiles),
-            ("removed_files_size", result.RemovedFilesSize), ("restored_files_size", result.RestoredFilesSize));
+        return RestoreSql(result.TableSizeAfterRestore, result.NumOfFilesAfterRestore, result.NumRemovedFiles, result.NumRestoredFiles,
+            result.RemovedFilesSize, result.RestoredFilesSize);
     }
+
+    /// <summary>RESTORE's result row.</summary>
+    public static string RestoreSql(long tableSize, long files, long removedFiles, long restoredFiles, long removedSize, long restoredSize) => ResultRows.Longs(
+        ("table_size_after_restore", tableSize), ("num_of_files_after_restore", files), ("num_removed_files", removedFiles),
+        ("num_restored_files", restoredFiles), ("removed_files_size", removedSize), ("restored_files_size", restoredSize));
 
     /// <summary>OPTIMIZE (bin-packing compaction, with partition filters): the table path and a metrics struct, as Delta returns them.</summary>
     /// <exception cref="EmbeddedException">Z-order columns were given: not supported here.</exception>
@@ -42,11 +45,17 @@ internal static class DeltaMaintenanceSql
         DmlTable.Load(path);
         var where = optimize.PartitionFilters.Count == 0 ? null : string.Join(" AND ", optimize.PartitionFilters.Select(f => $"({f})"));
         var result = DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Optimize.RunAsync(path, new OptimizeOptions { Where = where }, cancellationToken).GetAwaiter().GetResult());
-        string Stats(long files, long bytes) => $"{{'totalFiles': {files}, 'totalSize': {bytes}}}";
-        var metrics = $"{{'numFilesAdded': {result.NumAddedFiles}, 'numFilesRemoved': {result.NumRemovedFiles}, "
-                    + $"'filesAdded': {Stats(result.NumAddedFiles, result.NumAddedBytes)}, 'filesRemoved': {Stats(result.NumRemovedFiles, result.NumRemovedBytes)}, "
-                    + $"'partitionsOptimized': {result.PartitionsOptimized}}}";
-        return $"SELECT {SqlText.Str(new Uri(path).AbsoluteUri)} AS \"path\", CAST({metrics} AS STRUCT(\"numFilesAdded\" BIGINT, \"numFilesRemoved\" BIGINT, "
+        return OptimizeSql(new Uri(path).AbsoluteUri, result.NumAddedFiles, result.NumRemovedFiles, result.NumAddedBytes, result.NumRemovedBytes, result.PartitionsOptimized);
+    }
+
+    /// <summary>OPTIMIZE's result row: the table location and a metrics struct.</summary>
+    public static string OptimizeSql(string location, long addedFiles, long removedFiles, long addedBytes, long removedBytes, long partitions)
+    {
+        static string Stats(long files, long bytes) => $"{{'totalFiles': {files}, 'totalSize': {bytes}}}";
+        var metrics = $"{{'numFilesAdded': {addedFiles}, 'numFilesRemoved': {removedFiles}, "
+                    + $"'filesAdded': {Stats(addedFiles, addedBytes)}, 'filesRemoved': {Stats(removedFiles, removedBytes)}, "
+                    + $"'partitionsOptimized': {partitions}}}";
+        return $"SELECT {SqlText.Str(location)} AS \"path\", CAST({metrics} AS STRUCT(\"numFilesAdded\" BIGINT, \"numFilesRemoved\" BIGINT, "
              + "\"filesAdded\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), \"filesRemoved\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), "
              + "\"partitionsOptimized\" BIGINT)) AS \"metrics\"";
     }
