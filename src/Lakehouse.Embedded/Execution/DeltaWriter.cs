@@ -3,6 +3,7 @@ using Apache.Arrow;
 using Lakehouse.Delta;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Transactions;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos;
 
@@ -33,6 +34,8 @@ internal static class DeltaWriter
             return;
         }
 
+        // Writer options win over the session confs (Delta's txnAppId/txnVersion/userMetadata).
+        var settings = CommitSettings.From(session.Config, options);
         var table = DeltaTable.ForPath(path);
         var mode = write.Mode == WriteOperation.Types.SaveMode.Unspecified ? WriteOperation.Types.SaveMode.ErrorIfExists : write.Mode;
         if (table.Exists)
@@ -62,12 +65,12 @@ internal static class DeltaWriter
         }
         else
         {
-            CreateWithData(session, table, sql, write, options, cancellationToken);
+            CreateWithData(session, table, sql, write, settings, cancellationToken);
             return;
         }
 
         if ((write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite) && !Flag(options, "mergeSchema")
-            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, cancellationToken))
+            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
         {
             return;
         }
@@ -76,15 +79,10 @@ internal static class DeltaWriter
         {
             MergeSchema = Flag(options, "mergeSchema"),
             ReplaceWhere = options.GetValueOrDefault("replaceWhere"),
-            AppId = options.GetValueOrDefault("txnAppId"),
-            AppVersion = options.TryGetValue("txnVersion", out var v)
-                ? long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : throw Errors.InvalidArgument("txnVersion", $"'{v}' is not a number")
-                : 0,
+            AppId = settings.AppId,
+            AppVersion = settings.AppVersion,
+            UserMetadata = settings.UserMetadata,
         };
-        if ((writeOptions.AppId is null) != !options.ContainsKey("txnVersion"))
-        {
-            throw Errors.InvalidArgument("txnAppId/txnVersion", "both txnAppId and txnVersion must be given for an idempotent write");
-        }
 
         // Lakehouse.Delta's writer takes the batches as a sequence; it splits them into files of MaxRowsPerFile rows.
         var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
@@ -102,7 +100,7 @@ internal static class DeltaWriter
     }
 
     /// <summary>The first write: protocol, metadata and data in one commit (version 0), as Spark's first save does.</summary>
-    private static void CreateWithData(EngineSession session, DeltaTable table, string sql, WriteOperation write, Dictionary<string, string> options, CancellationToken cancellationToken)
+    private static void CreateWithData(EngineSession session, DeltaTable table, string sql, WriteOperation write, CommitSettings settings, CancellationToken cancellationToken)
     {
         var described = session.Describe(sql);
         var schema = new StructType(described.Select(d => new StructField(d.Name, Types.FromDuckDb(d.Type) ?? PrimitiveType.String)));
@@ -122,11 +120,7 @@ internal static class DeltaWriter
         };
         txn.SetProtocol(TableCreation.ProtocolFor(schema, configuration));
         txn.SetMetadata(metadata);
-        if (options.TryGetValue("txnAppId", out var appId) && options.TryGetValue("txnVersion", out var v)
-            && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version))
-        {
-            txn.SetAppTransaction(appId, version);
-        }
+        settings.Apply(txn);
 
         var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
         try

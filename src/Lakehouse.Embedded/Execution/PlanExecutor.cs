@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Apache.Arrow;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos;
 
@@ -59,6 +60,12 @@ internal static partial class PlanExecutor
             return Types.StructProto([("show_string", Lakehouse.Delta.Schema.PrimitiveType.String)]);
         }
 
+        if (relation.RelTypeCase == Relation.RelTypeOneofCase.Extension && DeltaConnect.ResultShapeSql(relation.Extension) is { } shape)
+        {
+            // Analyzing a Delta DML/restore/optimize relation must not run it: answer the shape of its result.
+            return session.Plan(new Relation { Sql = new SQL { Query = shape } }).Schema;
+        }
+
         return session.Plan(relation).Schema;
     }
 
@@ -66,6 +73,11 @@ internal static partial class PlanExecutor
     public static async Task<string> SqlAsync(EngineSession session, Relation relation, CancellationToken cancellationToken)
     {
         using var _ = await session.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (relation.RelTypeCase == Relation.RelTypeOneofCase.Extension && DeltaConnect.ResultShapeSql(relation.Extension) is not null)
+        {
+            return "-- a Delta Connect operation: it runs when the plan is executed, not when it is explained";
+        }
+
         return session.Plan(relation).Sql;
     }
 
@@ -98,6 +110,10 @@ internal static partial class PlanExecutor
             case Spark.Protos.Command.CommandTypeOneofCase.WriteOperation:
                 DeltaWriter.Write(session, command.WriteOperation, cancellationToken);
                 return null;
+            case Spark.Protos.Command.CommandTypeOneofCase.Extension when DeltaConnect.IsCommand(command.Extension):
+                return DeltaConnect.Command(session, command.Extension) is { } resultSql
+                    ? new ExecutionItem.SqlResultItem(new Relation { Sql = new SQL { Query = resultSql } })
+                    : null;
             case Spark.Protos.Command.CommandTypeOneofCase.Extension:
                 throw Errors.UnsupportedPlan("Command.extension (" + command.Extension.TypeUrl + ")");
             default:

@@ -4,6 +4,7 @@ using Lakehouse.Delta;
 using Lakehouse.Delta.Data.Writing;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Transactions;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql;
 
 namespace Lakehouse.Embedded.Execution;
@@ -18,12 +19,11 @@ namespace Lakehouse.Embedded.Execution;
 internal static class StreamingDeltaWriter
 {
     /// <summary>Writes and commits when the write qualifies; false (nothing done) otherwise.</summary>
-    public static bool TryWrite(EngineSession session, DeltaTable table, string sql, bool overwrite, Dictionary<string, string> options, CancellationToken cancellationToken)
+    public static bool TryWrite(EngineSession session, DeltaTable table, string sql, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
     {
         var snapshot = table.Snapshot();
         if (snapshot.PartitionColumns.Count > 0 || snapshot.ColumnMapping != ColumnMappingMode.None
-            || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2
-            || options.ContainsKey("txnAppId") != options.ContainsKey("txnVersion"))
+            || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2)
         {
             return false;
         }
@@ -41,20 +41,12 @@ internal static class StreamingDeltaWriter
             ["partitionBy"] = "[]",
         };
         var txn = Transaction.Start(snapshot, "WRITE", parameters);
-        if (options.TryGetValue("txnAppId", out var appId) && options.TryGetValue("txnVersion", out var v))
+        settings.Apply(txn);
+        if (settings.AlreadyApplied(snapshot))
         {
-            if (!long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version))
-            {
-                throw Errors.InvalidArgument("txnVersion", $"'{v}' is not a number");
-            }
-
-            txn.SetAppTransaction(appId, version);
-            if (snapshot.TransactionVersion(appId) >= version)
-            {
-                // Already applied: commit only the txn bookkeeping, write no data (as DeltaTable does).
-                txn.Commit();
-                return true;
-            }
+            // Already applied: commit only the txn bookkeeping, write no data (as DeltaTable does).
+            txn.Commit();
+            return true;
         }
 
         if (overwrite)
