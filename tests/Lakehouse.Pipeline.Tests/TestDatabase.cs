@@ -1,5 +1,4 @@
 using Lakehouse.Spark;
-using static Lakehouse.Spark.Functions;
 
 namespace Lakehouse.Pipeline.Tests;
 
@@ -43,15 +42,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     /// </summary>
     public async Task WriteAsync<T>(string logical, IEnumerable<T> rows, params string[] columns)
     {
-        var properties = typeof(T).GetProperties();
-        Assert.Equal(properties.Length, columns.Length);
-        var select = properties.Select((p, i) =>
-        {
-            var parts = columns[i].Split(':', 2);
-            var column = Col(p.Name);
-            return (parts.Length == 2 ? column.Cast(parts[1]) : column).Alias(parts[0]);
-        }).ToArray();
-        await Spark.CreateDataFrame(rows).Select(select).Write.Format("delta").Mode(SaveMode.Overwrite).SaveAsTableAsync(Name(logical));
+        await PathTables.Frame(Spark, rows, columns).Write.Format("delta").Mode(SaveMode.Overwrite).SaveAsTableAsync(Name(logical));
     }
 
     public async ValueTask DisposeAsync()
