@@ -17,6 +17,12 @@ internal abstract class GoldModel : IGoldModel
         return Build(now, spark.Table);
     }
 
+    public DataFrame Build(Func<string, DataFrame> readTable, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(readTable);
+        return Build(now, readTable);
+    }
+
     /// <summary>The plan, reading each input through <paramref name="table"/> (called with names such as <c>silver.orders</c>).</summary>
     internal abstract DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table);
 

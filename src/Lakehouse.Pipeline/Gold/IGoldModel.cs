@@ -19,4 +19,12 @@ public interface IGoldModel
     /// <param name="now">The run's clock (the end of Airflow's data interval, or the current time): models that
     /// measure ages (tenure) measure them to its UTC date, so a rerun of an interval gives the same table.</param>
     DataFrame Build(SparkSession spark, DateTimeOffset now);
+
+    /// <summary>
+    /// The model as a lazy plan, reading each input through <paramref name="readTable"/>: the pipeline addresses
+    /// tables by path, so it passes <c>t =&gt; spark.Read.Format("delta").Load(TableLocations.Path(config, t))</c>.
+    /// </summary>
+    /// <param name="readTable">Reads a table given its name, e.g. <c>silver.orders</c>.</param>
+    /// <param name="now">The run's clock, as for <see cref="Build(SparkSession, DateTimeOffset)"/>.</param>
+    DataFrame Build(Func<string, DataFrame> readTable, DateTimeOffset now);
 }

@@ -33,5 +33,5 @@ public sealed class GoldAgainstReferenceTests
     }
 
     private static Lakehouse.Spark.DataFrame Build(TestDatabase db, string model, DateTimeOffset now) =>
-        ((GoldModel)GoldModels.Get(model)).Build(now, db.Table);
+        GoldModels.Get(model).Build(db.Table, now);
 }

@@ -115,7 +115,7 @@ public sealed class GoldModelsTests
     }
 
     private static DataFrame Build(TestDatabase db, string model) =>
-        ((GoldModel)GoldModels.Get(model)).Build(Now, db.Table);
+        GoldModels.Get(model).Build(db.Table, Now);
 
     private static object?[] V(params object?[] values) => values;
 
