@@ -57,7 +57,7 @@ internal sealed class LandingFile : IDisposable
     {
         _writer?.Dispose();
         var path = Path.GetFullPath(Path.Combine(_directory, $"{_prefix}{Paths.Count:D3}.{_extension}"));
-        _writer = new StreamWriter(path, append: false, Utf8);
+        _writer = new StreamWriter(path, append: false, Utf8, bufferSize: 1 << 16);
         Paths.Add(path);
         _linesInPart = 0;
         if (_header is not null)
