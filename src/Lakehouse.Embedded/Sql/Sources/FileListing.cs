@@ -17,12 +17,13 @@ internal static class FileListing
         var recursive = options.TryGetValue("recursiveFileLookup", out var r) && r.Equals("true", StringComparison.OrdinalIgnoreCase);
         Regex? nameFilter = options.TryGetValue("pathGlobFilter", out var g) ? GlobRegex(g) : null;
         var files = new List<SourceFile>();
-        foreach (var path in paths)
+        foreach (var given in paths)
         {
+            var path = LocalPath(given);
             var matches = IsGlob(path) ? Expand(Path.GetFullPath(path)) : Exists(Path.GetFullPath(path));
             if (matches.Count == 0)
             {
-                throw Errors.PathNotFound(path);
+                throw Errors.PathNotFound(given);
             }
 
             foreach (var m in matches)
@@ -43,6 +44,24 @@ internal static class FileListing
             .DistinctBy(f => f.Path)
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>A local file URI as Spark and Hadoop print it (<c>file:/dir/a%20b.json</c>, <c>file:///dir</c>) —
+    /// what binaryFile's <c>path</c> and <c>_metadata.file_path</c> return — back to a path, so it can be read again.</summary>
+    internal static string LocalPath(string path)
+    {
+        if (!path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return path;
+        }
+
+        var rest = path["file:".Length..];
+        if (rest.StartsWith("///", StringComparison.Ordinal))
+        {
+            rest = rest[2..];
+        }
+
+        return Uri.UnescapeDataString(rest);
     }
 
     private static List<string> Exists(string path) => File.Exists(path) || Directory.Exists(path) ? [path] : [];
