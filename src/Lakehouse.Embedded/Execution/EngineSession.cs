@@ -135,6 +135,10 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         return DeltaScanSql.Sql(DeltaScanSql.Load(full, versionAsOf, timestampAsOf), Describe);
     }
 
+    public string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension) => DeltaConnect.IsRelation(extension)
+        ? DeltaConnect.RelationSql(this, extension, CancellationToken.None)
+        : throw Errors.UnsupportedPlan("Relation.extension (" + extension.TypeUrl + ")");
+
     public string TablePath(string name)
     {
         var parts = Scope.SplitIdentifier(name);

@@ -17,6 +17,9 @@ internal interface ITranslationContext
     /// <summary>A session view registered with createOrReplaceTempView, or null.</summary>
     Relation? View(string name);
 
+    /// <summary>The SELECT a <c>Relation.extension</c> stands for (Delta Connect relations); may run the operation it describes.</summary>
+    string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension);
+
     /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
     string LoadLocalRelation(LocalRelation local);
 }

@@ -41,7 +41,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             Relation.RelTypeOneofCase.Hint => Translate(r.Hint.Input),
             Relation.RelTypeOneofCase.Repartition => Translate(r.Repartition.Input),
             Relation.RelTypeOneofCase.RepartitionByExpression => Translate(r.RepartitionByExpression.Input),
-            Relation.RelTypeOneofCase.Extension => throw Errors.UnsupportedPlan("Relation.extension (" + r.Extension.TypeUrl + ")"),
+            Relation.RelTypeOneofCase.Extension => Leaf(context.ExtensionSql(r.Extension)),
             _ => throw Errors.UnsupportedPlan("Relation." + r.RelTypeCase),
         };
         return planId is null ? frame : frame with { Columns = frame.Columns.Select(col => col.WithPlanId(planId)).ToList() };
@@ -80,7 +80,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private string NextAlias() => $"t{++_aliases}";
 
     /// <summary>An expression translator over a scope that can ask DuckDB for the type of an expression.</summary>
-    private ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
+    public ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
     {
         var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
         var described = context.Describe($"SELECT {sql} AS v{from}");

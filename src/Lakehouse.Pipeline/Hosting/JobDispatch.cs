@@ -1,0 +1,13 @@
+using Lakehouse.Pipeline.Bronze;
+
+namespace Lakehouse.Pipeline.Hosting;
+
+/// <summary>Which code runs a job.</summary>
+internal static class JobDispatch
+{
+    public static Task RunAsync(JobContext context, JobRequest request, CancellationToken ct) => request.Kind switch
+    {
+        JobKind.Bronze => BronzeJob.RunAsync(context, context.Config.Source(request.Target), ct),
+        _ => throw new PipelineInputException($"the {request.JobName} job is not part of this build."),
+    };
+}
