@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Observability;
 using Lakehouse.Pipeline.Runs;
 using Lakehouse.Spark;
 using Serilog;
@@ -77,7 +78,7 @@ public static class JobHost
             await using var spark = await ConnectAsync(options.Remote, config, registerLocalEngine, ct).ConfigureAwait(false);
             var runner = new PipelineRunner(config, spark, settings, log);
             var report = await runner.RunAsync(new JobRequest(kind, target), ct).ConfigureAwait(false);
-            await PublishAsync(report, options, log, ct).ConfigureAwait(false);
+            await PublishAsync(report, options, log).ConfigureAwait(false);
             return JobExitCodes.For(report);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -111,14 +112,23 @@ public static class JobHost
         return await SparkSession.Builder().Remote(remote).CreateAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Hands the finished run's report to observability (metrics push, metrics file, summary event).</summary>
-    private static Task PublishAsync(JobRunReport report, JobOptions options, ILogger log, CancellationToken ct)
+    /// <summary>Hands the finished run's report to observability: the summary event, then the metrics (push and/or
+    /// file). Never fails the run: a bad or unreachable Pushgateway is logged (docs/metrics.md).</summary>
+    private static async Task PublishAsync(JobRunReport report, JobOptions options, ILogger log)
     {
-        _ = ct;
-        log.Information(
-            "run summary {@Report} (pushgateway {Pushgateway}, metrics file {MetricsFile})",
-            new { report.RunId, report.Job, report.Source, report.Table, Status = report.Status.ToString(), report.ErrorKind, report.RecordsRead, report.RecordsWritten, report.RecordsQuarantined, report.RecordsRescued, report.TableVersion },
-            options.Pushgateway, options.MetricsFile);
-        return Task.CompletedTask;
+        Observability.JobLogging.Summary(log, report);
+        MetricsPublishOptions metrics;
+        try
+        {
+            metrics = MetricsPublishOptions.FromCommandLine(options.Pushgateway, options.MetricsFile);
+        }
+        catch (ArgumentException e)
+        {
+            log.Error("The run's metrics are not published: {Message}", e.Message);
+            return;
+        }
+
+        // Not the run's token: a cancelled run still pushes its final metrics; the publish timeout bounds the push.
+        await MetricsPublisher.PublishAsync(report, metrics, log, CancellationToken.None).ConfigureAwait(false);
     }
 }

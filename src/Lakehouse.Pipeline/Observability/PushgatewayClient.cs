@@ -8,12 +8,13 @@ namespace Lakehouse.Pipeline.Observability;
 internal static class PushgatewayClient
 {
     /// <summary>
-    /// The group's path: the job and its source (or gold model), else its table. The run id is never part of it,
-    /// so each run replaces the group of the previous run of the same job instead of adding a new one.
+    /// The group's path: the job, its layer, and its source (or gold model), else its table. The run id is never
+    /// part of it, so each run replaces the group of the previous run of the same job instead of adding a new one;
+    /// the layer keeps apart the quality runs of a silver table and a gold table that share a name.
     /// </summary>
     public static string GroupPath(JobRunReport report)
     {
-        var path = new StringBuilder("metrics/job/").Append(Segment(report.Job));
+        var path = new StringBuilder("metrics/job/").Append(Segment(report.Job)).Append("/layer/").Append(Segment(report.Layer));
         if (report.Source is not null)
         {
             path.Append("/source/").Append(Segment(report.Source));
