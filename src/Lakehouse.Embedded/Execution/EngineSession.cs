@@ -129,6 +129,21 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         }
     }
 
+    public string? Scalar(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            var value = command.ExecuteScalar();
+            return value is null or DBNull ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
     public string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf)
     {
         var full = Path.GetFullPath(path);

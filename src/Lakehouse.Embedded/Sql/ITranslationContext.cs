@@ -8,6 +8,9 @@ internal interface ITranslationContext
     /// <summary>Column names and DuckDB type names of a SELECT statement, without running it.</summary>
     IReadOnlyList<(string Name, string Type)> Describe(string sql);
 
+    /// <summary>Runs a query at planning time (as Spark's schema inference reads data) and returns its first value as text, or null.</summary>
+    string? Scalar(string sql);
+
     /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp.</summary>
     string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
 

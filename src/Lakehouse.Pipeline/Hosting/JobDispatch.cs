@@ -1,4 +1,5 @@
 using Lakehouse.Pipeline.Bronze;
+using Lakehouse.Pipeline.Silver;
 
 namespace Lakehouse.Pipeline.Hosting;
 
@@ -8,6 +9,7 @@ internal static class JobDispatch
     public static Task RunAsync(JobContext context, JobRequest request, CancellationToken ct) => request.Kind switch
     {
         JobKind.Bronze => BronzeJob.RunAsync(context, context.Config.Source(request.Target), ct),
+        JobKind.Silver => SilverJob.RunAsync(context, context.Config.Source(request.Target), ct),
         _ => throw new PipelineInputException($"the {request.JobName} job is not part of this build."),
     };
 }
