@@ -17,12 +17,13 @@ internal static class FileListing
         var recursive = options.TryGetValue("recursiveFileLookup", out var r) && r.Equals("true", StringComparison.OrdinalIgnoreCase);
         Regex? nameFilter = options.TryGetValue("pathGlobFilter", out var g) ? GlobRegex(g) : null;
         var files = new List<SourceFile>();
-        foreach (var path in paths)
+        foreach (var given in paths)
         {
+            var path = LocalPath(given);
             var matches = IsGlob(path) ? Expand(Path.GetFullPath(path)) : Exists(Path.GetFullPath(path));
             if (matches.Count == 0)
             {
-                throw Errors.PathNotFound(path);
+                throw Errors.PathNotFound(given);
             }
 
             foreach (var m in matches)
@@ -43,6 +44,19 @@ internal static class FileListing
             .DistinctBy(f => f.Path)
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ToList();
+    }
+
+    // Spark names local files by file: URIs (file:/p, file:///p), as this engine's own listings do (SourceFile.Uri),
+    // and reads them back by those names.
+    private static string LocalPath(string path)
+    {
+        if (!path.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        var rest = path["file:".Length..];
+        return Uri.UnescapeDataString(rest.StartsWith("///", StringComparison.Ordinal) ? rest[2..] : rest);
     }
 
     private static List<string> Exists(string path) => File.Exists(path) || Directory.Exists(path) ? [path] : [];
