@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Lakehouse.Pipeline.Runs;
 
@@ -14,14 +13,16 @@ internal static class PushgatewayClient
     /// </summary>
     public static string GroupPath(JobRunReport report)
     {
-        var path = new StringBuilder("metrics/job/").Append(Segment(report.Job)).Append("/layer/").Append(Segment(report.Layer));
+        var path = new StringBuilder("metrics");
+        Append(path, "job", report.Job);
+        Append(path, "layer", report.Layer);
         if (report.Source is not null)
         {
-            path.Append("/source/").Append(Segment(report.Source));
+            Append(path, "source", report.Source);
         }
         else if (report.Table is not null)
         {
-            path.Append("/table/").Append(Segment(report.Table));
+            Append(path, "table", report.Table);
         }
 
         return path.ToString();
@@ -53,11 +54,20 @@ internal static class PushgatewayClient
         }
     }
 
-    // Pushgateway README, "URL": a label value that is empty or holds a '/' is sent base64url-encoded.
-    private static string Segment(string value) =>
-        value.Length == 0 || value.Contains('/')
-            ? "@base64/" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).Replace('+', '-').Replace('/', '_')
-            : WebUtility.UrlEncode(value).Replace("+", "%20");
+    // Pushgateway README, "URL": a label value that is empty or holds a '/' is sent base64url-encoded, marked by
+    // "@base64" after the label name.
+    private static void Append(StringBuilder path, string label, string value)
+    {
+        if (value.Length == 0 || value.Contains('/'))
+        {
+            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).Replace('+', '-').Replace('/', '_');
+            path.Append('/').Append(label).Append("@base64/").Append(encoded.Length == 0 ? "=" : encoded);
+        }
+        else
+        {
+            path.Append('/').Append(label).Append('/').Append(Uri.EscapeDataString(value));
+        }
+    }
 
     private static string Shorten(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
 }

@@ -133,6 +133,20 @@ public sealed class MetricsPublisherTests(MonitoringStack stack)
         Assert.Equal(0, MonitoringStack.Value(Assert.Single(await stack.QueryAsync("lakehouse_job_records_written" + sel))));
     }
 
+    [MonitoringFact]
+    public async Task PublishAsync_SourceWithASlashAndNoTable_ArrivesWithItsLabelValues()
+    {
+        var source = "api/" + SampleReports.UniqueSource("posts");
+        var report = new JobRunReport { RunId = "r", Job = "bronze", Layer = "bronze", Source = source, Status = JobStatus.Succeeded, RecordsRead = 5 };
+        using var log = new LogCapture();
+
+        Assert.True(await MetricsPublisher.PublishAsync(report, Options(), log.Logger, CancellationToken.None));
+
+        var sample = Assert.Single(await stack.WaitForAsync($"lakehouse_job_records_read{{source=\"{source}\"}}", r => r.Count == 1));
+        Assert.Equal(5, MonitoringStack.Value(sample));
+        Assert.Null(MonitoringStack.Label(sample, "table"));
+    }
+
     [Fact]
     public async Task PublishAsync_PushgatewayDown_ReturnsFalseAndLogsTheFailure()
     {
