@@ -154,8 +154,9 @@ internal static class MergeCommand
     private static void Classify(EngineSession session, Snapshot snapshot, List<AddFile> candidates, List<MergeClause> clauses, string condition,
         string sourceTable, string classTable, string targetAlias, string sourceAlias)
     {
+        // A group without clauses classifies its rows as 0 (untouched); "CASE ELSE 0 END" is not SQL.
         string Case(IEnumerable<MergeClause> kind) =>
-            "CASE " + string.Concat(kind.Select(c => $"WHEN {c.ConditionSql ?? "TRUE"} THEN {c.Code} ")) + "ELSE 0 END";
+            kind.Any() ? "CASE " + string.Concat(kind.Select(c => $"WHEN {c.ConditionSql ?? "TRUE"} THEN {c.Code} ")) + "ELSE 0 END" : "0";
         var t = SqlText.Ident(targetAlias);
         var s = SqlText.Ident(sourceAlias);
         var targetOnly = clauses.Any(c => c.IsNotMatchedBySource);

@@ -7,7 +7,7 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Silver;
 
 /// <summary>
-/// Applies a source's cleaning rules in the order rename, trim, lower, cast, defaults. A cast uses try-cast: a
+/// Applies a source's cleaning rules in the order rename, trim (blank text becomes null), lower, cast, defaults. A cast uses try-cast: a
 /// non-empty value that does not convert becomes null and fails the implicit rule <c>cast_&lt;column&gt;</c>, which
 /// quarantines the row with its raw values (nothing is lost, and a fixed rule can replay it). Empty text casts to
 /// null without failing.
@@ -51,7 +51,8 @@ internal static class Cleaning
             var touched = false;
             if (clean.Trim.Contains(c, StringComparer.OrdinalIgnoreCase))
             {
-                value = Trim(value);
+                // Text that is only whitespace carries no value: null, so defaults and not-null rules see it.
+                value = When(Trim(value) == Lit(""), Lit(null).Cast("string")).Otherwise(Trim(value));
                 touched = true;
             }
 

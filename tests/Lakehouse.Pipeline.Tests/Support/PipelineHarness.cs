@@ -29,6 +29,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public SparkSession Spark { get; private set; } = null!;
 
+    /// <summary>Every event the jobs logged, rendered, so a failing assertion can show them.</summary>
+    public CollectingSink Logs { get; } = new();
+
     public string Remote => _server!.ConnectionString;
 
     public static async Task<PipelineHarness> StartAsync()
@@ -52,7 +55,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         PipelineConfigLoader.Parse(yaml, Root, ["warehouse=" + Warehouse, "landing=" + Landing, .. overrides], "lakehouse.yaml");
 
     public PipelineRunner Runner(PipelineConfig config, string runId = "test-run", DataInterval? interval = null, TimeProvider? clock = null) =>
-        new(config, Spark, new RunSettings { RunId = runId, Interval = interval, Clock = clock ?? TimeProvider.System }, new LoggerConfiguration().CreateLogger());
+        new(config, Spark, new RunSettings { RunId = runId, Interval = interval, Clock = clock ?? TimeProvider.System }, new LoggerConfiguration().WriteTo.Sink(Logs).CreateLogger());
 
     public async Task<JobRunReport> RunAsync(PipelineConfig config, JobKind kind, string target, DataInterval? interval = null, string runId = "test-run")
     {

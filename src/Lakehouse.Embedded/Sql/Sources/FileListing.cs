@@ -46,17 +46,22 @@ internal static class FileListing
             .ToList();
     }
 
-    // Spark names local files by file: URIs (file:/p, file:///p), as this engine's own listings do (SourceFile.Uri),
-    // and reads them back by those names.
-    private static string LocalPath(string path)
+    /// <summary>A local file URI as Spark and Hadoop print it (<c>file:/dir/a%20b.json</c>, <c>file:///dir</c>) —
+    /// what binaryFile's <c>path</c> and <c>_metadata.file_path</c> return — back to a path, so it can be read again.</summary>
+    internal static string LocalPath(string path)
     {
-        if (!path.StartsWith("file:", StringComparison.Ordinal))
+        if (!path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
             return path;
         }
 
         var rest = path["file:".Length..];
-        return Uri.UnescapeDataString(rest.StartsWith("///", StringComparison.Ordinal) ? rest[2..] : rest);
+        if (rest.StartsWith("///", StringComparison.Ordinal))
+        {
+            rest = rest[2..];
+        }
+
+        return Uri.UnescapeDataString(rest);
     }
 
     private static List<string> Exists(string path) => File.Exists(path) || Directory.Exists(path) ? [path] : [];
