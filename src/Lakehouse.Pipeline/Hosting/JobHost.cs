@@ -60,21 +60,24 @@ public static class JobHost
     {
         JobOptions options;
         PipelineConfig config;
+        string runId;
+        ILogger log;
         try
         {
             options = common.Read(parsed);
             config = PipelineConfigLoader.Load(options.ConfigPath, options.Overrides);
+            runId = options.RunId ?? RunSettings.NewRunId();
+            log = CreateLogger(kind, target, runId, options, config);
         }
-        catch (Exception e) when (e is PipelineConfigException or PipelineInputException)
+        catch (Exception e) when (e is PipelineConfigException or PipelineInputException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"lakehouse-{kind.ToString().ToLowerInvariant()}: {e.Message}").ConfigureAwait(false);
             return JobExitCodes.BadInput;
         }
 
-        var log = JobLogging.Create(options.LogFormat);
         try
         {
-            var settings = new RunSettings { RunId = options.RunId ?? RunSettings.NewRunId(), Interval = options.Interval };
+            var settings = new RunSettings { RunId = runId, Interval = options.Interval };
             await using var spark = await ConnectAsync(options.Remote, config, registerLocalEngine, ct).ConfigureAwait(false);
             var runner = new PipelineRunner(config, spark, settings, log);
             var report = await runner.RunAsync(new JobRequest(kind, target), ct).ConfigureAwait(false);
@@ -112,11 +115,30 @@ public static class JobHost
         return await SparkSession.Builder().Remote(remote).CreateAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The run's logger (docs/metrics.md, Logs): every event carries the run id, job, layer and source (and
+    /// the table of a quality run); the pipeline file's HTTP header values are masked like every secret.</summary>
+    /// <exception cref="ArgumentException">A log level or format in the environment is not one.</exception>
+    private static Serilog.Core.Logger CreateLogger(JobKind kind, string target, string runId, JobOptions options, PipelineConfig config)
+    {
+        var job = kind.ToString().ToLowerInvariant();
+        var quality = kind == JobKind.Quality;
+        return JobLogging.Create(new JobLoggingOptions
+        {
+            RunId = runId,
+            Job = job,
+            Layer = quality ? target.Split('.')[0] : job,
+            Source = quality ? target.Split('.').ElementAtOrDefault(1) : target,
+            Table = quality ? target : null,
+            Format = JobLoggingOptions.ParseFormat(options.LogFormat),
+            Secrets = [.. config.Sources.SelectMany(s => s.Http?.Headers.Values ?? [])],
+        });
+    }
+
     /// <summary>Hands the finished run's report to observability: the summary event, then the metrics (push and/or
     /// file). Never fails the run: a bad or unreachable Pushgateway is logged (docs/metrics.md).</summary>
     private static async Task PublishAsync(JobRunReport report, JobOptions options, ILogger log)
     {
-        Observability.JobLogging.Summary(log, report);
+        JobLogging.Summary(log, report);
         MetricsPublishOptions metrics;
         try
         {

@@ -125,14 +125,14 @@ public static class JobLogging
         if (writer is not null)
         {
             ITextFormatter formatter = format == LogFormat.Json
-                ? new CompactJsonFormatter()
+                ? new RenderedCompactJsonFormatter()
                 : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
             return new TextWriterSink(formatter, writer);
         }
 
         var console = new LoggerConfiguration().MinimumLevel.Verbose();
         _ = format == LogFormat.Json
-            ? console.WriteTo.Console(new CompactJsonFormatter())
+            ? console.WriteTo.Console(new RenderedCompactJsonFormatter())
             : console.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
         return console.CreateLogger();
     }

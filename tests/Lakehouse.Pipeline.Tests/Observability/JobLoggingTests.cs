@@ -23,7 +23,7 @@ public sealed class JobLoggingTests
             Assert.Equal("orders", (string?)e["Source"]);
             Assert.NotNull(e["@t"]);
         });
-        Assert.Equal("merged {Rows} rows", (string?)events[0]["@mt"]);
+        Assert.Equal("merged 12 rows", (string?)events[0]["@m"]);
         Assert.Equal(12, (int?)events[0]["Rows"]);
         Assert.Equal("silver.orders", (string?)events[1]["Table"]);
         Assert.Equal(4, (long?)events[1]["Version"]);
@@ -78,7 +78,7 @@ public sealed class JobLoggingTests
         log.Logger.Information("hidden");
         log.Logger.Warning("shown");
 
-        Assert.Equal("shown", (string?)JsonNode.Parse(Assert.Single(log.Lines))!["@mt"]);
+        Assert.Equal("shown", (string?)JsonNode.Parse(Assert.Single(log.Lines))!["@m"]);
     }
 
     [Fact]
