@@ -69,6 +69,9 @@ internal static class JobMetrics
         if (report.FreshnessSeconds is { } freshness)
         {
             Gauge(factory, MetricNames.Freshness, labels, freshness);
+            // A failed run keeps the freshness of an earlier run in the Pushgateway (PushgatewayClient.MethodFor), so
+            // the age "now" is computed from this absolute time, not from the freshness and the last run's end.
+            Gauge(factory, MetricNames.NewestRecord, labels, finished.ToUnixTimeMilliseconds() / 1000.0 - freshness);
         }
 
         AddChecks(factory, report);

@@ -20,6 +20,7 @@ internal static class MetricNames
     public const string TableSize = "lakehouse_table_size_bytes";
     public const string TableMeanFileSize = "lakehouse_table_mean_file_size_bytes";
     public const string Freshness = "lakehouse_data_freshness_seconds";
+    public const string NewestRecord = "lakehouse_data_newest_record_timestamp_seconds";
     public const string CheckStatus = "lakehouse_dq_check_status";
     public const string CheckFailingRows = "lakehouse_dq_check_failing_rows";
 
@@ -42,6 +43,7 @@ internal static class MetricNames
         [TableSize] = "Bytes of data files in the output table after the last run.",
         [TableMeanFileSize] = "Mean data file size in bytes of the output table after the last run.",
         [Freshness] = "Seconds between the newest record's event time and the end of the last run.",
+        [NewestRecord] = "Unix time of the newest record's event time as of the last run that measured it.",
         [CheckStatus] = "1 if the data-quality check passed in the last run, 0 if it failed.",
         [CheckFailingRows] = "Rows that failed the data-quality check in the last run.",
     };

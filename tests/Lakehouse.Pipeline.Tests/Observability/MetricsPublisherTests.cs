@@ -47,6 +47,7 @@ public sealed class MetricsPublisherTests(MonitoringStack stack)
             ["lakehouse_table_size_bytes"] = 10240,
             ["lakehouse_table_mean_file_size_bytes"] = 1024,
             ["lakehouse_data_freshness_seconds"] = 3600,
+            ["lakehouse_data_newest_record_timestamp_seconds"] = finished.ToUnixTimeSeconds() - 3600,
         };
         foreach (var (name, value) in expected)
         {
