@@ -1,4 +1,6 @@
 using Lakehouse.Pipeline.Bronze;
+using Lakehouse.Pipeline.Gold;
+using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
 
 namespace Lakehouse.Pipeline.Hosting;
@@ -10,6 +12,7 @@ internal static class JobDispatch
     {
         JobKind.Bronze => BronzeJob.RunAsync(context, context.Config.Source(request.Target), ct),
         JobKind.Silver => SilverJob.RunAsync(context, context.Config.Source(request.Target), ct),
-        _ => throw new PipelineInputException($"the {request.JobName} job is not part of this build."),
+        JobKind.Quality => QualityJob.RunAsync(context, request.Target, ct),
+        _ => GoldJob.RunAsync(context, context.Config.Model(request.Target), ct),
     };
 }

@@ -14,6 +14,33 @@ namespace Lakehouse.Pipeline.Hosting;
 /// </summary>
 public static class JobHost
 {
+    /// <summary>The entry point of a job executable: runs the job until done, or until Ctrl+C or SIGTERM cancel it.</summary>
+    /// <param name="kind">The job.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="registerLocalEngine">As for <see cref="RunAsync(JobKind, string[], Action{string}?, CancellationToken)"/>.</param>
+    /// <returns>An exit code of <see cref="JobExitCodes"/>.</returns>
+    public static int Main(JobKind kind, string[] args, Action<string>? registerLocalEngine)
+    {
+        using var cancel = new CancellationTokenSource();
+        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+        try
+        {
+            return RunAsync(kind, args, registerLocalEngine, cancel.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"lakehouse-{kind.ToString().ToLowerInvariant()}: cancelled; every table is at its last committed version.");
+            return JobExitCodes.Failed;
+        }
+    }
+
     /// <summary>Runs one job as a process would.</summary>
     /// <param name="kind">The job.</param>
     /// <param name="args">The command line.</param>
@@ -46,7 +73,7 @@ public static class JobHost
             return JobExitCodes.BadInput;
         }
 
-        if (parsed.Action is not null && parsed.GetValue(selection) is null)
+        if (parsed.Action is not null)
         {
             // --help or --version: System.CommandLine prints it.
             return await parsed.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

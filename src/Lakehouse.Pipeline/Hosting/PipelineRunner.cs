@@ -96,6 +96,20 @@ public sealed class PipelineRunner
         JobKind.Bronze => ("bronze", Config.Source(request.Target).Name, Config.Source(request.Target).BronzeTable),
         JobKind.Silver => ("silver", Config.Source(request.Target).Name, Config.Source(request.Target).SilverTable),
         JobKind.Gold => ("gold", Config.Model(request.Target).Name, Config.Model(request.Target).Table),
-        _ => (request.Target.Split('.')[0], request.Target.Split('.').ElementAtOrDefault(1), request.Target),
+        _ => DescribeQuality(request.Target),
     };
+
+    private (string Layer, string? Source, string Table) DescribeQuality(string table)
+    {
+        if (Config.Sources.FirstOrDefault(s => s.SilverTable == table || s.BronzeTable == table) is { } source)
+        {
+            return (table.Split('.')[0], source.Name, table);
+        }
+
+        return Config.Gold.FirstOrDefault(g => g.Table == table) is { } model
+            ? ("gold", model.Name, table)
+            : throw new PipelineConfigException(
+                Config.SourceFile, null, "--table",
+                $"'{table}' is not a table of this pipeline; use one of: {string.Join(", ", Config.Sources.Select(s => s.SilverTable).Concat(Config.Gold.Select(g => g.Table)))}.");
+    }
 }

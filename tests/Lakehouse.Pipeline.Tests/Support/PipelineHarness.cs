@@ -63,6 +63,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
         return report;
     }
 
+    /// <summary>A graph runner whose tasks each open their own session to this harness's engine.</summary>
+    public GraphRunner Graph(PipelineConfig config, RunSettings settings) =>
+        new(config, ct => SparkSession.Builder().Remote(Remote).CreateAsync(ct), settings, new LoggerConfiguration().WriteTo.Sink(Logs).CreateLogger());
+
     public DataFrame Table(PipelineConfig config, string table) => Spark.Read.Format("delta").Load(TableLocations.Path(config, table));
 
     public async ValueTask DisposeAsync()
