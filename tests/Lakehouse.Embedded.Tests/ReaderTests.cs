@@ -45,6 +45,22 @@ public sealed class ReaderTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(2.5, rows[0]["b"]);
     }
 
+    [Theory]
+    [InlineData("file:")]
+    [InlineData("file://")]
+    public async Task Load_FileUri_ReadsTheLocalFileAsSparkDoes(string scheme)
+    {
+        // A binaryFile listing names files file:/p; Spark reads them back by that name (bronze does).
+        using var dir = new TempDirectory("embedded file uri");
+        var file = dir.Combine("a b.json");
+        File.WriteAllText(file, "{\"a\":1}\n{\"a\":2}\n");
+        await using var spark = await server.SessionAsync();
+
+        var count = await spark.Read.Json(scheme + new Uri(file).AbsolutePath).CountAsync();
+
+        Assert.Equal(2, count);
+    }
+
     [Fact]
     public async Task Json_Inferred_FieldsSortedStringsKept()
     {

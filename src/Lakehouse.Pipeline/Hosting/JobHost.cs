@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Observability;
 using Lakehouse.Pipeline.Runs;
 using Lakehouse.Spark;
 using Serilog;
@@ -86,25 +87,28 @@ public static class JobHost
     {
         JobOptions options;
         PipelineConfig config;
+        string runId;
+        ILogger log;
         try
         {
             options = common.Read(parsed);
             config = PipelineConfigLoader.Load(options.ConfigPath, options.Overrides);
+            runId = options.RunId ?? RunSettings.NewRunId();
+            log = CreateLogger(kind, target, runId, options, config);
         }
-        catch (Exception e) when (e is PipelineConfigException or PipelineInputException)
+        catch (Exception e) when (e is PipelineConfigException or PipelineInputException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"lakehouse-{kind.ToString().ToLowerInvariant()}: {e.Message}").ConfigureAwait(false);
             return JobExitCodes.BadInput;
         }
 
-        var log = JobLogging.Create(options.LogFormat);
         try
         {
-            var settings = new RunSettings { RunId = options.RunId ?? RunSettings.NewRunId(), Interval = options.Interval };
+            var settings = new RunSettings { RunId = runId, Interval = options.Interval };
             await using var spark = await ConnectAsync(options.Remote, config, registerLocalEngine, ct).ConfigureAwait(false);
             var runner = new PipelineRunner(config, spark, settings, log);
             var report = await runner.RunAsync(new JobRequest(kind, target), ct).ConfigureAwait(false);
-            await PublishAsync(report, options, log, ct).ConfigureAwait(false);
+            await PublishAsync(report, options, log).ConfigureAwait(false);
             return JobExitCodes.For(report);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -138,14 +142,42 @@ public static class JobHost
         return await SparkSession.Builder().Remote(remote).CreateAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Hands the finished run's report to observability (metrics push, metrics file, summary event).</summary>
-    private static Task PublishAsync(JobRunReport report, JobOptions options, ILogger log, CancellationToken ct)
+    /// <summary>The run's logger (docs/metrics.md, Logs): every event carries the run id, job, layer and source (and
+    /// the table of a quality run); the pipeline file's HTTP header values are masked like every secret.</summary>
+    /// <exception cref="ArgumentException">A log level or format in the environment is not one.</exception>
+    private static Serilog.Core.Logger CreateLogger(JobKind kind, string target, string runId, JobOptions options, PipelineConfig config)
     {
-        _ = ct;
-        log.Information(
-            "run summary {@Report} (pushgateway {Pushgateway}, metrics file {MetricsFile})",
-            new { report.RunId, report.Job, report.Source, report.Table, Status = report.Status.ToString(), report.ErrorKind, report.RecordsRead, report.RecordsWritten, report.RecordsQuarantined, report.RecordsRescued, report.TableVersion },
-            options.Pushgateway, options.MetricsFile);
-        return Task.CompletedTask;
+        var job = kind.ToString().ToLowerInvariant();
+        var quality = kind == JobKind.Quality;
+        return JobLogging.Create(new JobLoggingOptions
+        {
+            RunId = runId,
+            Job = job,
+            Layer = quality ? target.Split('.')[0] : job,
+            Source = quality ? target.Split('.').ElementAtOrDefault(1) : target,
+            Table = quality ? target : null,
+            Format = JobLoggingOptions.ParseFormat(options.LogFormat),
+            Secrets = [.. config.Sources.SelectMany(s => s.Http?.Headers.Values ?? [])],
+        });
+    }
+
+    /// <summary>Hands the finished run's report to observability: the summary event, then the metrics (push and/or
+    /// file). Never fails the run: a bad or unreachable Pushgateway is logged (docs/metrics.md).</summary>
+    private static async Task PublishAsync(JobRunReport report, JobOptions options, ILogger log)
+    {
+        JobLogging.Summary(log, report);
+        MetricsPublishOptions metrics;
+        try
+        {
+            metrics = MetricsPublishOptions.FromCommandLine(options.Pushgateway, options.MetricsFile);
+        }
+        catch (ArgumentException e)
+        {
+            log.Error("The run's metrics are not published: {Message}", e.Message);
+            return;
+        }
+
+        // Not the run's token: a cancelled run still pushes its final metrics; the publish timeout bounds the push.
+        await MetricsPublisher.PublishAsync(report, metrics, log, CancellationToken.None).ConfigureAwait(false);
     }
 }
