@@ -11,7 +11,8 @@
 #   SPARK_VERSION              3.5 or 4; default: read from $SPARK_HOME/jars/spark-core_*.jar, else 4
 #   SPARK_MASTER               --master (default local[*])
 #   SPARK_DEPLOY_MODE          client (default: the job runs beside spark-submit) or cluster
-#   LAKEHOUSE_JOBS_DIR         client mode: the directory of the published job executables (default artifacts/jobs)
+#   LAKEHOUSE_JOBS_DIR         the directory of the published job executables (client mode default: artifacts/jobs;
+#                              cluster mode: where they are installed on the nodes)
 #   LAKEHOUSE_JOBS_ARCHIVE     cluster mode: jobs.tar.gz of the published executables, shipped with --archives
 #   LAKEHOUSE_LAUNCHER_JAR     default deploy/spark/launcher/build/lakehouse-launcher.jar (build.sh makes it)
 #   LAKEHOUSE_SPARK_DEFAULTS   packages and settings (default deploy/spark/spark-defaults-$SPARK_VERSION.conf)
@@ -118,10 +119,16 @@ case "$deploy_mode" in
     executable="$(realpath -m "$jobs_dir")/lakehouse-$job"
     ;;
   cluster)
-    [ -n "${LAKEHOUSE_JOBS_ARCHIVE:-}" ] || fail "cluster mode needs LAKEHOUSE_JOBS_ARCHIVE (jobs.tar.gz of the published executables)."
-    args+=(--archives "$LAKEHOUSE_JOBS_ARCHIVE#jobs")
-    # --archives unpacks into the driver's working directory; the launcher resolves relative paths there.
-    executable="jobs/lakehouse-$job"
+    if [ -n "${LAKEHOUSE_JOBS_ARCHIVE:-}" ]; then
+      args+=(--archives "$LAKEHOUSE_JOBS_ARCHIVE#jobs")
+      # --archives unpacks into the driver's working directory; the launcher resolves relative paths there.
+      executable="jobs/lakehouse-$job"
+    elif [ -n "${LAKEHOUSE_JOBS_DIR:-}" ]; then
+      # The jobs are installed at this path on every node that can run a driver.
+      executable="$LAKEHOUSE_JOBS_DIR/lakehouse-$job"
+    else
+      fail "cluster mode needs LAKEHOUSE_JOBS_ARCHIVE (jobs.tar.gz to ship) or LAKEHOUSE_JOBS_DIR (installed on the nodes)."
+    fi
     ;;
   *) fail "SPARK_DEPLOY_MODE is '$deploy_mode'; use client or cluster." ;;
 esac

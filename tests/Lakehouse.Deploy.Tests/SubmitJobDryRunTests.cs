@@ -111,7 +111,20 @@ public sealed class SubmitJobDryRunTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_ClusterModeWithoutArchive_ExitsWith2()
+    public void DryRun_ClusterModeWithJobsInstalledOnTheNodes_UsesThatPathWithoutArchives()
+    {
+        var result = SubmitJobScript.Run(
+            ["--dry-run", "gold", "--model", "daily_revenue"],
+            new Dictionary<string, string?> { ["SPARK_DEPLOY_MODE"] = "cluster", ["LAKEHOUSE_JOBS_DIR"] = "/opt/lakehouse/jobs" });
+
+        Assert.Equal(0, result.ExitCode);
+        var words = SubmitJobScript.Words(result.Stdout);
+        Assert.DoesNotContain("--archives", words);
+        Assert.Equal(["/opt/lakehouse/jobs/lakehouse-gold", "--model", "daily_revenue"], words.TakeLast(3));
+    }
+
+    [Fact]
+    public void DryRun_ClusterModeWithoutArchiveOrJobsDir_ExitsWith2()
     {
         var result = SubmitJobScript.Run(["--dry-run", "bronze"], new Dictionary<string, string?> { ["SPARK_DEPLOY_MODE"] = "cluster" });
 
