@@ -105,6 +105,17 @@ public sealed class LauncherTests(LauncherBuild launcher) : IDisposable
     }
 
     [Fact]
+    public void Main_JobLeavesAProcessHoldingItsOutput_LauncherStillEndsWithTheJobsCode()
+    {
+        var pidFile = _dir.Combine("leftover.pid");
+
+        var result = launcher.Run(Sh($"sleep 600 & echo $! > '{pidFile}'; exit 3"), Props());
+
+        Assert.Equal(3, result.ExitCode);
+        Signal("KILL", int.Parse(File.ReadAllText(pidFile).Trim()));
+    }
+
+    [Fact]
     public void Main_NoArguments_ExitsWithUsageErrorBeforeStartingSpark()
     {
         var result = launcher.Run([], Props());

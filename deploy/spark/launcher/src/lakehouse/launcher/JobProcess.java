@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * a stop that asks first (SIGTERM) and forces (SIGKILL) after a grace period.
  */
 final class JobProcess {
+    private static final long OUTPUT_DRAIN_MILLIS = 10_000;
+
     private final Process process;
     private final Thread stdout;
     private final Thread stderr;
@@ -42,11 +44,13 @@ final class JobProcess {
         return process.isAlive();
     }
 
-    /** Waits for the job to end and for all of its output to be copied; returns its exit code. */
+    /** Waits for the job to end and for its output to be copied; returns its exit code. */
     int waitFor() throws InterruptedException {
         int code = process.waitFor();
-        stdout.join();
-        stderr.join();
+        // The pipes close when the job exits, unless a process it left behind still holds them: then the rest
+        // of the output is given up rather than keeping the application alive.
+        stdout.join(OUTPUT_DRAIN_MILLIS);
+        stderr.join(OUTPUT_DRAIN_MILLIS);
         return code;
     }
 
