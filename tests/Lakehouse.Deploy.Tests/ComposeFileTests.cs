@@ -104,6 +104,28 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Grafana_DashboardsAreMountedWhereTheProvisioningLooks()
+    {
+        var provisioning = ComposeFile.HostPath("./grafana/provisioning/dashboards");
+        Assert.True(Directory.Exists(provisioning), "deploy/grafana/provisioning/dashboards (from the obs work) is missing");
+        var paths = Directory.EnumerateFiles(provisioning, "*.y*ml")
+            .SelectMany(f => Providers(f))
+            .ToList();
+        var dashboards = ComposeFile.Strings(_compose.Services["grafana"], "volumes").Select(ComposeFile.Volume).Single(v => v.Source == "./grafana/dashboards");
+
+        Assert.Contains(dashboards.Target, paths);
+    }
+
+    private static IEnumerable<string> Providers(string file)
+    {
+        using var reader = File.OpenText(file);
+        var root = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(reader);
+        return root.TryGetValue("providers", out var providers) && providers is List<object> list
+            ? list.Cast<Dictionary<object, object>>().Select(p => (string)ComposeFile.Map(p, "options")["path"])
+            : [];
+    }
+
+    [Fact]
     public void NamedVolumes_AreDeclared()
     {
         var declared = ComposeFile.Map(_compose.Root, "volumes").Keys.Cast<string>().ToHashSet();
