@@ -23,7 +23,8 @@ public sealed class LauncherBuild : IDisposable
 
         Jar = _dir.Combine("jar", "lakehouse-launcher.jar");
         var standInClasses = _dir.Combine("standin");
-        var javac = ProcessRun.Run("javac", ["--release", "11", "-d", standInClasses, RepoPaths.Of("tests", "Lakehouse.Deploy.Tests", "StandIn", "StandInSparkSession.java")]);
+        var sources = Directory.GetFiles(RepoPaths.Of("tests", "Lakehouse.Deploy.Tests", "StandIn"), "*.java");
+        var javac = ProcessRun.Run("javac", ["--release", "11", "-d", standInClasses, .. sources]);
         if (javac.ExitCode != 0)
         {
             throw new InvalidOperationException($"javac of the stand-in failed: {javac}");
@@ -35,7 +36,7 @@ public sealed class LauncherBuild : IDisposable
     /// <summary>lakehouse-launcher.jar as build.sh makes it.</summary>
     public string Jar { get; }
 
-    /// <summary>The jar plus the stand-in's classes.</summary>
+    /// <summary>The jar plus the test-only Java classes (the stand-in, SparkPropertiesDump).</summary>
     public string ClassPath { get; }
 
     /// <summary>
