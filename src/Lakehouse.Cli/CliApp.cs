@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lakehouse.Cli.Pipeline;
 using Lakehouse.Cli.Server;
 using Lakehouse.Cli.Table;
 using Lakehouse.Delta;
@@ -35,6 +36,9 @@ internal static class CliApp
         {
             TableCommand.Create(context),
             ConnectServerCommand.Create(context),
+            RunCommand.Create(context),
+            PlanCommand.Create(context),
+            DemoCommand.Create(context),
         };
 
         parsed = root.Parse(args);
@@ -91,6 +95,7 @@ internal static class CliApp
     private static int Fail(CliContext context, Exception exception) => exception switch
     {
         DeltaException e => Fail(context, ExitCodes.For(e.Kind), e.Message),
+        Lakehouse.Pipeline.Configuration.PipelineConfigException or Lakehouse.Pipeline.Hosting.PipelineInputException => Fail(context, ExitCodes.BadInput, exception.Message),
         CliUsageException or ArgumentException => Fail(context, ExitCodes.BadInput, exception.Message),
         IOException or UnauthorizedAccessException => Fail(context, ExitCodes.Failed, exception.Message),
 

@@ -265,6 +265,7 @@ public sealed class DeltaTable
         }
 
         var txn = Transaction.Start(snapshot, "WRITE", parameters, _clock);
+        txn.SetUserMetadata(options.UserMetadata);
         if (!ReferenceEquals(metadata, snapshot.Metadata))
         {
             txn.SetMetadata(metadata);

@@ -28,6 +28,15 @@ public sealed partial class Column
     public Column Cast(string type) =>
         new(new Expression { Cast = new Expression.Types.Cast { Expr = Expression, TypeStr = type } });
 
+    /// <summary>Casts like <see cref="Cast"/>, but a value that does not convert becomes null instead of failing the
+    /// query (Spark's <c>try_cast</c>, cast eval mode TRY).</summary>
+    /// <param name="type">The DDL type string.</param>
+    public Column TryCast(string type) =>
+        new(new Expression
+        {
+            Cast = new Expression.Types.Cast { Expr = Expression, TypeStr = type, EvalMode = Expression.Types.Cast.Types.EvalMode.Try },
+        });
+
     /// <summary>Ascending sort key, nulls first (Spark's default for ascending).</summary>
     public Column Asc() => Sort(Expression.Types.SortOrder.Types.SortDirection.Ascending, Expression.Types.SortOrder.Types.NullOrdering.SortNullsFirst);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lakehouse.Spark.Connect;
 using Lakehouse.Spark.Protos;
 
@@ -6,7 +7,13 @@ namespace Lakehouse.Spark;
 /// <summary>Session configuration through the Config RPC (<c>spark.conf</c>).</summary>
 public sealed class RuntimeConfig
 {
+    /// <summary>Keys with this prefix configure the client itself; their values are also kept client-side.</summary>
+    internal const string ClientPrefix = "lakehouse.";
+
     private readonly SparkConnectClient _client;
+
+    // Client settings must be readable without a round trip (DeltaTable picks its rendering synchronously).
+    private readonly ConcurrentDictionary<string, string> _clientValues = new(StringComparer.Ordinal);
 
     internal RuntimeConfig(SparkConnectClient client) => _client = client;
 
@@ -26,6 +33,13 @@ public sealed class RuntimeConfig
         var set = new ConfigRequest.Types.Set();
         set.Pairs.AddRange(values.Select(p => new KeyValue { Key = p.Key, Value = p.Value }));
         await _client.ConfigAsync(new() { Set = set }, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in values)
+        {
+            if (key.StartsWith(ClientPrefix, StringComparison.Ordinal))
+            {
+                _clientValues[key] = value;
+            }
+        }
     }
 
     /// <summary>Gets a value; with <paramref name="defaultValue"/> an unset key yields it instead of failing.</summary>
@@ -47,8 +61,14 @@ public sealed class RuntimeConfig
     /// <summary>Removes a value so the default applies again.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task UnsetAsync(string key, CancellationToken cancellationToken = default) =>
+    public async Task UnsetAsync(string key, CancellationToken cancellationToken = default)
+    {
         await _client.ConfigAsync(new() { Unset = new() { Keys = { key } } }, cancellationToken).ConfigureAwait(false);
+        _clientValues.TryRemove(key, out _);
+    }
+
+    /// <summary>A <c>lakehouse.*</c> value this session set (through the builder or <see cref="SetAsync(string, string, CancellationToken)"/>), without a server call.</summary>
+    internal string? ClientValue(string key) => _clientValues.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>All values set in the session, optionally only keys starting with <paramref name="prefix"/>.</summary>
     /// <param name="prefix">Key prefix, or null for all.</param>

@@ -19,6 +19,7 @@ public sealed class SparkSession : IAsyncDisposable
     {
         Client = client;
         Conf = new RuntimeConfig(client);
+        DeltaApi = new Delta.DeltaApiSelector(this);
     }
 
     /// <summary>A builder for a new session.</summary>
@@ -141,6 +142,9 @@ public sealed class SparkSession : IAsyncDisposable
 
     // brief §1: SqlCommand.sql (field 1) is read by 3.5 and 4.0 alike; 4.0's `input` would be dropped by 3.5.
     internal static Plan SqlPlan(string query) => new() { Command = new Command { SqlCommand = new SqlCommand { Sql = query } } };
+
+    /// <summary>Chooses between Delta Connect messages and Delta SQL for <see cref="Delta.DeltaTable"/>.</summary>
+    internal Delta.DeltaApiSelector DeltaApi { get; }
 
     internal long NextPlanId() => Interlocked.Increment(ref _nextPlanId) - 1;
 

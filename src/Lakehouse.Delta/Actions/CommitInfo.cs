@@ -33,6 +33,9 @@ public sealed record CommitInfo
     /// <summary>Operation metrics (numFiles, numOutputRows, …); values are strings, as Spark writes them.</summary>
     [JsonPropertyName("operationMetrics"), JsonConverter(typeof(LenientStringMapConverter))] public IReadOnlyDictionary<string, string>? OperationMetrics { get; init; }
 
+    /// <summary>User metadata for the commit (Spark's <c>spark.databricks.delta.commitInfo.userMetadata</c> or the <c>userMetadata</c> writer option).</summary>
+    [JsonPropertyName("userMetadata")] public string? UserMetadata { get; init; }
+
     /// <summary>The writing engine, e.g. <c>Lakehouse.Delta/1.0</c>.</summary>
     [JsonPropertyName("engineInfo")] public string? EngineInfo { get; init; }
 

@@ -62,7 +62,7 @@ public static class TableHistory
         EngineInfo = info?.EngineInfo,
         UserId = Text(info, "userId"),
         UserName = Text(info, "userName"),
-        UserMetadata = Text(info, "userMetadata"),
+        UserMetadata = info?.UserMetadata,
     };
 
     private static string? Text(CommitInfo? info, string field) =>

@@ -25,6 +25,7 @@ public sealed class Transaction
     private readonly ILogStore _store;
     private readonly TimeProvider _clock;
     private Txn? _appTransaction;
+    private string? _userMetadata;
     private bool _committed;
 
     private Transaction(ILogStore store, Snapshot? snapshot, string operation, IReadOnlyDictionary<string, string> parameters, TimeProvider clock)
@@ -127,6 +128,9 @@ public sealed class Transaction
 
     /// <summary>Declares files the transaction read (for example the files a delete rewrites).</summary>
     public void ReadFiles(IEnumerable<AddFile> files) => _read.AddFiles(files.Select(f => f.Path));
+
+    /// <summary>Sets <c>commitInfo.userMetadata</c> (null for none).</summary>
+    public void SetUserMetadata(string? userMetadata) => _userMetadata = userMetadata;
 
     /// <summary>Sets an operation metric (Spark's names: numFiles, numOutputRows, numOutputBytes, numRemovedFiles, numDeletedRows, numCopiedRows, …).</summary>
     public void SetMetric(string name, long value) => _metrics[name] = value.ToString(CultureInfo.InvariantCulture);
@@ -271,6 +275,7 @@ public sealed class Transaction
                 IsolationLevel = "Serializable",
                 IsBlindAppend = IsBlindAppend,
                 OperationMetrics = _metrics,
+                UserMetadata = _userMetadata,
                 EngineInfo = EngineInfo,
                 TxnId = TxnId,
             },

@@ -23,4 +23,7 @@ public sealed record WriteOptions
 
     /// <summary>Idempotent writes: the application's version; a write whose version is not above the committed one is skipped.</summary>
     public long AppVersion { get; init; }
+
+    /// <summary>Written to <c>commitInfo.userMetadata</c>. Default null: none.</summary>
+    public string? UserMetadata { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lakehouse.Delta;
+using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading.DeletionVectors;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
@@ -16,6 +17,12 @@ namespace Lakehouse.Embedded.Delta;
 /// </summary>
 internal static class DeltaScanSql
 {
+    /// <summary>The row-id column holding the file's <c>add.path</c>.</summary>
+    public const string FileColumn = "__lakehouse_file";
+
+    /// <summary>The row-id column holding the row's index within its file.</summary>
+    public const string PositionColumn = "__lakehouse_pos";
+
     /// <summary>Loads the snapshot (latest, a version, or the last one committed at or before a timestamp).</summary>
     public static Snapshot Load(string tablePath, string? versionAsOf, string? timestampAsOf)
     {
@@ -63,15 +70,25 @@ internal static class DeltaScanSql
     /// <summary>The SELECT over the snapshot's files.</summary>
     /// <param name="snapshot">The table version to read.</param>
     /// <param name="describe">Column names of a SELECT (columns added later by schema evolution exist in no old file).</param>
-    public static string Sql(Snapshot snapshot, Func<string, IReadOnlyList<(string Name, string Type)>> describe)
+    public static string Sql(Snapshot snapshot, Func<string, IReadOnlyList<(string Name, string Type)>> describe) =>
+        Sql(snapshot, snapshot.Files, describe, rowIds: false);
+
+    /// <summary>The SELECT over some of the snapshot's files.</summary>
+    /// <param name="snapshot">The table version the files belong to.</param>
+    /// <param name="subset">The files to read.</param>
+    /// <param name="describe">Column names of a SELECT.</param>
+    /// <param name="rowIds">Adds <see cref="FileColumn"/> (the file's <c>add.path</c>) and <see cref="PositionColumn"/>
+    /// (the row's index in its file), which identify a row for copy-on-write DML.</param>
+    public static string Sql(Snapshot snapshot, IEnumerable<AddFile> subset, Func<string, IReadOnlyList<(string Name, string Type)>> describe, bool rowIds)
     {
         var mode = snapshot.ColumnMapping;
         var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var fields = snapshot.Schema.Fields;
-        var files = snapshot.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var files = subset.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var idColumns = rowIds ? $", CAST(NULL AS VARCHAR) AS {FileColumn}, CAST(NULL AS BIGINT) AS {PositionColumn}" : "";
         if (files.Count == 0)
         {
-            return "SELECT " + string.Join(", ", fields.Select(f => $"CAST(NULL AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}")) + " WHERE FALSE";
+            return "SELECT " + string.Join(", ", fields.Select(f => $"CAST(NULL AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}")) + idColumns + " WHERE FALSE";
         }
 
         var absolute = files.Select(f => TablePaths.ResolveDataFile(snapshot.TablePath, f.Path)).ToList();
@@ -96,12 +113,12 @@ internal static class DeltaScanSql
             var deleted = f.DeletionVector is { } dv
                 ? "[" + string.Join(", ", DeletionVectorReader.Read(dv, snapshot.TablePath).Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]::BIGINT[]"
                 : "NULL::BIGINT[]";
-            return "(" + string.Join(", ", new[] { SqlText.Str(absolute[i]), deleted }.Concat(values)) + ")";
+            return "(" + string.Join(", ", new[] { SqlText.Str(absolute[i]), deleted, SqlText.Str(f.Path) }.Concat(values)) + ")";
         });
-        var fileColumns = new[] { "__file", "__deleted" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
+        var fileColumns = new[] { "__file", "__deleted", "__add" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
 
         var hasDv = files.Any(f => f.DeletionVector is not null);
-        var parquet = $"read_parquet({SqlText.StrList(absolute)}, filename = true, union_by_name = true{(hasDv ? ", file_row_number = true" : "")})";
+        var parquet = $"read_parquet({SqlText.StrList(absolute)}, filename = true, union_by_name = true{(hasDv || rowIds ? ", file_row_number = true" : "")})";
         var present = describe($"SELECT * FROM {parquet}").Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var select = fields.Select(f =>
         {
@@ -109,6 +126,11 @@ internal static class DeltaScanSql
             var source = pi >= 0 ? $"p.__p{pi}" : present.Contains(f.PhysicalName(mode)) ? $"d.{SqlText.Ident(f.PhysicalName(mode))}" : "NULL";
             return $"CAST({source} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
         });
+        if (rowIds)
+        {
+            select = select.Append($"p.__add AS {FileColumn}").Append($"d.file_row_number AS {PositionColumn}");
+        }
+
         return $"SELECT {string.Join(", ", select)} FROM {parquet} AS d "
              + $"JOIN (VALUES {string.Join(", ", fileRows)}) AS p({string.Join(", ", fileColumns)}) ON d.filename = p.__file"
              + (hasDv ? " WHERE p.__deleted IS NULL OR NOT list_contains(p.__deleted, d.file_row_number)" : "");

@@ -8,6 +8,12 @@ internal static class DuckDbErrors
     public static EmbeddedException Map(DuckDBException e, string sql)
     {
         var message = e.Message;
+        var malformed = message.IndexOf(Sql.Sources.ReadMode.MalformedMarker, StringComparison.Ordinal);
+        if (malformed >= 0)
+        {
+            return Sql.Sources.ReadMode.Malformed(message[(malformed + Sql.Sources.ReadMode.MalformedMarker.Length)..].Trim());
+        }
+
         if (message.Contains("Parser Error", StringComparison.Ordinal))
         {
             return new EmbeddedException("PARSE_SYNTAX_ERROR", "42601",

@@ -129,11 +129,30 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         }
     }
 
+    public string? Scalar(string sql)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            var value = command.ExecuteScalar();
+            return value is null or DBNull ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
     public string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf)
     {
         var full = Path.GetFullPath(path);
         return DeltaScanSql.Sql(DeltaScanSql.Load(full, versionAsOf, timestampAsOf), Describe);
     }
+
+    public string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension) => DeltaConnect.IsRelation(extension)
+        ? DeltaConnect.RelationSql(this, extension, CancellationToken.None)
+        : throw Errors.UnsupportedPlan("Relation.extension (" + extension.TypeUrl + ")");
 
     public string TablePath(string name)
     {

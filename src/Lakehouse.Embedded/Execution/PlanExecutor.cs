@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Apache.Arrow;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos;
 
@@ -98,6 +99,8 @@ internal static partial class PlanExecutor
             case Spark.Protos.Command.CommandTypeOneofCase.WriteOperation:
                 DeltaWriter.Write(session, command.WriteOperation, cancellationToken);
                 return null;
+            case Spark.Protos.Command.CommandTypeOneofCase.Extension when DeltaConnect.IsCommand(command.Extension):
+                return new ExecutionItem.SqlResultItem(new Relation { Sql = new SQL { Query = DeltaConnect.Command(session, command.Extension) } });
             case Spark.Protos.Command.CommandTypeOneofCase.Extension:
                 throw Errors.UnsupportedPlan("Command.extension (" + command.Extension.TypeUrl + ")");
             default:

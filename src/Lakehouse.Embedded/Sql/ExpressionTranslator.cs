@@ -203,7 +203,7 @@ internal sealed partial class ExpressionTranslator(Scope scope, Func<string, str
         var m = TrailingAlias().Match(text);
         var body = m.Success ? text[..m.Index] : text;
         var name = m.Success ? m.Groups[1].Value.Trim('`') : SparkNameOf(body);
-        var sql = SparkSqlRewriter.RewriteExpression(body);
+        var sql = SparkSqlRewriter.RewriteExpression(body, Scope);
         // Names in the text are resolved by DuckDB against the physical names, which equal the visible names
         // unless a join produced duplicates (those need df["col"] or an alias).
         var source = Scope.All().FirstOrDefault(c => c.Column.Name.Equals(body.Trim().Trim('`'), StringComparison.OrdinalIgnoreCase));

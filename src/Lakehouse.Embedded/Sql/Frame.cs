@@ -15,9 +15,18 @@ internal sealed record FrameColumn(string Name, string Physical, string? Qualifi
     public FrameColumn WithPlanId(long? planId) => planId is { } p ? this with { PlanIds = PlanIds.Add(p) } : this;
 }
 
-/// <summary>A translated relation: a DuckDB SELECT statement and its columns in order.</summary>
-internal sealed record Frame(string Sql, IReadOnlyList<FrameColumn> Columns)
+/// <summary>
+/// A translated relation: a DuckDB SELECT statement and its columns in order. A relation read from files also has
+/// <see cref="Files"/>: its SQL then has one more column, last, with each row's file, for Spark's hidden
+/// <c>_metadata</c> column and <c>input_file_name()</c>.
+/// </summary>
+internal sealed record Frame(string Sql, IReadOnlyList<FrameColumn> Columns, Sources.FileMetadata? Files = null)
 {
+    /// <summary>The frame without its hidden file column, for operators that use every column of their input (<c>SELECT *</c>).</summary>
+    public Frame WithoutFiles(string alias) => Files is null
+        ? this
+        : new Frame($"SELECT {string.Join(", ", Columns.Select(c => SqlText.Ident(alias) + "." + SqlText.Ident(c.Physical)))} FROM ({Sql}) AS {SqlText.Ident(alias)}", Columns);
+
     /// <summary>Makes physical names unique (case-insensitively, as DuckDB compares identifiers).</summary>
     public static IReadOnlyList<string> UniquePhysical(IEnumerable<string> names)
     {

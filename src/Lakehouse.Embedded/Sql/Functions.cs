@@ -62,6 +62,11 @@ internal static partial class Functions
             return When(tx, rawArgs);
         }
 
+        if (name == "input_file_name" && rawArgs.Count == 0)
+        {
+            return new SqlExpr(tx.Scope.InputFileName(), "input_file_name()");
+        }
+
         var args = rawArgs.Select(tx.Translate).ToList();
         var d = distinct ? "DISTINCT " : "";
         string Call(string fn) => $"{fn}({d}{string.Join(", ", args.Select(a => a.Sql))})";

@@ -8,6 +8,9 @@ internal interface ITranslationContext
     /// <summary>Column names and DuckDB type names of a SELECT statement, without running it.</summary>
     IReadOnlyList<(string Name, string Type)> Describe(string sql);
 
+    /// <summary>Runs a query at planning time (as Spark's schema inference reads data) and returns its first value as text, or null.</summary>
+    string? Scalar(string sql);
+
     /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp.</summary>
     string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
 
@@ -16,6 +19,9 @@ internal interface ITranslationContext
 
     /// <summary>A session view registered with createOrReplaceTempView, or null.</summary>
     Relation? View(string name);
+
+    /// <summary>The SELECT a <c>Relation.extension</c> stands for (Delta Connect relations); may run the operation it describes.</summary>
+    string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension);
 
     /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
     string LoadLocalRelation(LocalRelation local);

@@ -82,8 +82,8 @@ internal sealed partial class RelationTranslator
 
     private Frame SetOp(SetOperation s)
     {
-        var left = Translate(s.LeftInput);
-        var right = Translate(s.RightInput);
+        var left = Translate(s.LeftInput).WithoutFiles(NextAlias());
+        var right = Translate(s.RightInput).WithoutFiles(NextAlias());
         var ra = NextAlias();
         string rightSql;
         if (s.ByName)
@@ -197,6 +197,10 @@ internal sealed partial class RelationTranslator
             return Leaf(sql);
         }
 
-        return Leaf(DataSources.Sql(r.DataSource, context));
+        var (sourceSql, files) = DataSources.Sql(r.DataSource, context);
+        var leaf = Leaf(sourceSql);
+        return files is null
+            ? leaf
+            : new Frame(leaf.Sql, leaf.Columns.Take(leaf.Columns.Count - 1).ToList(), files with { Column = leaf.Columns[^1].Physical });
     }
 }

@@ -41,7 +41,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             Relation.RelTypeOneofCase.Hint => Translate(r.Hint.Input),
             Relation.RelTypeOneofCase.Repartition => Translate(r.Repartition.Input),
             Relation.RelTypeOneofCase.RepartitionByExpression => Translate(r.RepartitionByExpression.Input),
-            Relation.RelTypeOneofCase.Extension => throw Errors.UnsupportedPlan("Relation.extension (" + r.Extension.TypeUrl + ")"),
+            Relation.RelTypeOneofCase.Extension => Leaf(context.ExtensionSql(r.Extension)),
             _ => throw Errors.UnsupportedPlan("Relation." + r.RelTypeCase),
         };
         return planId is null ? frame : frame with { Columns = frame.Columns.Select(col => col.WithPlanId(planId)).ToList() };
@@ -80,30 +80,35 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private string NextAlias() => $"t{++_aliases}";
 
     /// <summary>An expression translator over a scope that can ask DuckDB for the type of an expression.</summary>
-    private ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
+    public ExpressionTranslator Expressions(Scope scope) => new(scope, sql =>
     {
         var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
         var described = context.Describe($"SELECT {sql} AS v{from}");
         return described.Count == 1 ? described[0].Type : null;
     });
 
-    /// <summary>SELECT of expressions over one input, keeping pass-through columns' identity.</summary>
-    private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, string suffix = "")
+    /// <summary>
+    /// SELECT of expressions over one input. With <paramref name="keepFiles"/> (row-wise expressions only, no
+    /// aggregates) the input's file column is kept, as Spark keeps <c>_metadata</c> resolvable above withColumn.
+    /// </summary>
+    private Frame Select(Frame input, Func<ExpressionTranslator, IEnumerable<SqlExpr>> exprs, bool keepFiles = false)
     {
         var alias = NextAlias();
         var tx = Expressions(Scope.Of(alias, input));
         var list = exprs(tx).ToList();
-        return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}{suffix}");
+        var files = keepFiles && input.Files is { } f ? (f, SqlText.Ident(alias) + "." + SqlText.Ident(f.Column)) : ((Sources.FileMetadata, string)?)null;
+        return Build(list, $"FROM ({input.Sql}) AS {SqlText.Ident(alias)}", files);
     }
 
-    private static Frame Build(List<SqlExpr> list, string from)
+    private static Frame Build(List<SqlExpr> list, string from, (Sources.FileMetadata Files, string Sql)? files = null)
     {
         var physical = Frame.UniquePhysical(list.Select(e => e.Name));
-        var sql = $"SELECT {string.Join(", ", list.Select((e, i) => $"{e.Sql} AS {SqlText.Ident(physical[i])}"))} {from}";
+        var fileColumn = files is null ? "" : $", {files.Value.Sql} AS {SqlText.Ident(files.Value.Files.Column)}";
+        var sql = $"SELECT {string.Join(", ", list.Select((e, i) => $"{e.Sql} AS {SqlText.Ident(physical[i])}"))}{fileColumn} {from}";
         var cols = list.Select((e, i) => e.Source is { } s
             ? s with { Physical = physical[i], Name = e.Name }
             : new FrameColumn(e.Name, physical[i], null, ImmutableHashSet<long>.Empty)).ToList();
-        return new Frame(sql, cols);
+        return new Frame(sql, cols, files?.Files);
     }
 
     private Frame Wrap(Frame input, string clause)
@@ -142,7 +147,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private Frame Tail(Tail t)
     {
-        var input = Translate(t.Input);
+        var input = Translate(t.Input).WithoutFiles(NextAlias());
         var alias = NextAlias();
         var rn = "__lakehouse_rn";
         var inner = $"SELECT *, row_number() OVER () AS {rn} FROM ({input.Sql}) AS {SqlText.Ident(alias)}";
@@ -172,7 +177,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private Frame Deduplicate(Deduplicate d)
     {
-        var input = Translate(d.Input);
+        var input = Translate(d.Input).WithoutFiles(NextAlias());
         var alias = NextAlias();
         if (d.AllColumnsAsKeys || d.ColumnNames.Count == 0)
         {
@@ -203,7 +208,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private Frame WithColumns(WithColumns w)
     {
         var input = Translate(w.Input);
-        return Select(input, tx =>
+        return Select(input, keepFiles: true, exprs: tx =>
         {
             var news = w.Aliases.Select(a => (Name: a.Name.Single(), Expr: tx.Translate(a.Expr))).ToList();
             var result = new List<SqlExpr>();

@@ -33,12 +33,35 @@ internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
         }
 
         var byName = all.Where(a => a.Column.Name.Equals(parts[0], StringComparison.OrdinalIgnoreCase)).ToList();
+        if (byName.Count == 0 && parts[0].Equals("_metadata", StringComparison.OrdinalIgnoreCase) && FileInput() is { } input)
+        {
+            // Spark's hidden file metadata column; a real column of that name wins (resolved above).
+            var metadata = input.Frame.Files!.StructSql(Qualified(input.Alias, input.Frame.Files.Column));
+            return Pick([(metadata, new FrameColumn("_metadata", "_metadata", null, System.Collections.Immutable.ImmutableHashSet<long>.Empty))], identifier, planId, parts.Skip(1).ToList());
+        }
+
         if (byName.Count == 0)
         {
             throw Errors.UnresolvedColumn(identifier, all.Select(a => a.Column.Qualifier is null ? a.Column.Name : $"{a.Column.Qualifier}.{a.Column.Name}").Distinct().Take(5));
         }
 
         return Pick(byName, identifier, planId, parts.Skip(1).ToList());
+    }
+
+    /// <summary>The SQL of the hidden <c>_metadata</c> struct, or null when no input is read from files or one has a real <c>_metadata</c> column.</summary>
+    public string? MetadataSql() =>
+        FileInput() is { } input && !All().Any(a => a.Column.Name.Equals("_metadata", StringComparison.OrdinalIgnoreCase))
+            ? input.Frame.Files!.StructSql(Qualified(input.Alias, input.Frame.Files.Column))
+            : null;
+
+    /// <summary>The SQL of <c>input_file_name()</c>: the row's file URI, or '' when no input is read from files (as Spark).</summary>
+    public string InputFileName() =>
+        FileInput() is { } input ? input.Frame.Files!.InputFileNameSql(Qualified(input.Alias, input.Frame.Files.Column)) : "''";
+
+    private (string Alias, Frame Frame)? FileInput()
+    {
+        var withFiles = Inputs.Where(i => i.Frame.Files is not null).ToList();
+        return withFiles.Count == 1 ? withFiles[0] : null;
     }
 
     /// <summary>Splits <c>a.`b.c`.d</c> into its parts.</summary>
@@ -103,5 +126,7 @@ internal sealed class Scope(IReadOnlyList<(string Alias, Frame Frame)> inputs)
         return (sql, col, name);
     }
 
-    private static string Qualified(string alias, FrameColumn c) => SqlText.Ident(alias) + "." + SqlText.Ident(c.Physical);
+    private static string Qualified(string alias, FrameColumn c) => Qualified(alias, c.Physical);
+
+    private static string Qualified(string alias, string physical) => SqlText.Ident(alias) + "." + SqlText.Ident(physical);
 }

@@ -25,12 +25,30 @@ internal static partial class SparkSqlRewriter
         return Unmask(Backquotes(Div().Replace(result, "//")), strings);
     }
 
-    /// <summary>Rewrites an expression fragment (selectExpr / expr / filter strings).</summary>
-    public static string RewriteExpression(string sql)
+    /// <summary>
+    /// Rewrites an expression fragment (selectExpr / expr / filter strings); <c>input_file_name()</c> and
+    /// <c>_metadata</c> become the file metadata of the <paramref name="scope"/> when it reads files.
+    /// </summary>
+    public static string RewriteExpression(string sql, Scope? scope = null)
     {
         var masked = MaskStrings(sql, out var strings);
+        if (scope is not null)
+        {
+            masked = InputFileName().Replace(masked, _ => scope.InputFileName());
+            if (scope.MetadataSql() is { } metadata)
+            {
+                masked = MetadataColumn().Replace(masked, m => metadata + string.Concat(m.Groups["f"].Captures.Select(c => $"['{c.Value.ToLowerInvariant()}']")));
+            }
+        }
+
         return Unmask(Backquotes(Div().Replace(masked, "//")), strings);
     }
+
+    [GeneratedRegex(@"\binput_file_name\s*\(\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex InputFileName();
+
+    [GeneratedRegex(@"(?<![\w.""`])_metadata\b(?:\.(?<f>file_path|file_name|file_size|file_block_start|file_block_length|file_modification_time)\b)*", RegexOptions.IgnoreCase)]
+    private static partial Regex MetadataColumn();
 
     [GeneratedRegex(@"\bdiv\b", RegexOptions.IgnoreCase)]
     private static partial Regex Div();

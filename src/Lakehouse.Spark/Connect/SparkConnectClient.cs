@@ -157,6 +157,9 @@ public sealed partial class SparkConnectClient : IAsyncDisposable
     /// <summary>Shuts the channel down.</summary>
     public async ValueTask DisposeAsync() => await _channel.ShutdownAsync().ConfigureAwait(false);
 
+    /// <summary>The server version if <see cref="SparkVersionAsync"/> already asked for it, else null.</summary>
+    internal string? KnownSparkVersion => Volatile.Read(ref _sparkVersion);
+
     internal static bool IsSpark35(string version) => version.StartsWith("3.", StringComparison.Ordinal);
 
     internal UserContext UserContext() => new() { UserId = Connection.UserId, UserName = Connection.UserId };

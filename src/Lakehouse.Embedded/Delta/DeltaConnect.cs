@@ -1,0 +1,50 @@
+using Google.Protobuf.WellKnownTypes;
+using Lakehouse.Embedded.Execution;
+using Lakehouse.Spark.Protos.Delta;
+
+namespace Lakehouse.Embedded.Delta;
+
+/// <summary>
+/// Executes Delta Connect messages: <c>DeltaRelation</c> (in <c>Relation.extension</c>) becomes a DuckDB SELECT —
+/// a scan of the table, or the result rows of an operation that runs right here, while the plan is translated, as
+/// Delta's own server runs it while planning (so a client must execute such a relation once and not analyze it);
+/// <c>DeltaCommand</c> (in <c>Command.extension</c>) runs and returns its result relation.
+/// </summary>
+internal static class DeltaConnect
+{
+    /// <summary>True for a packed <c>delta.connect.DeltaRelation</c>.</summary>
+    public static bool IsRelation(Any extension) => extension.TypeUrl == DeltaTarget.RelationTypeUrl;
+
+    /// <summary>True for a packed <c>delta.connect.DeltaCommand</c>.</summary>
+    public static bool IsCommand(Any extension) => extension.TypeUrl == DeltaTarget.CommandTypeUrl;
+
+    /// <summary>The SELECT a DeltaRelation stands for; DML, restore and optimize run first.</summary>
+    public static string RelationSql(EngineSession session, Any extension, CancellationToken cancellationToken)
+    {
+        var relation = extension.Unpack<DeltaRelation>();
+        return relation.RelationTypeCase switch
+        {
+            DeltaRelation.RelationTypeOneofCase.Scan => session.DeltaTableSql(DeltaTarget.PathOf(session, relation.Scan.Table), null, null),
+            DeltaRelation.RelationTypeOneofCase.DescribeHistory => DeltaDescribe.History(DeltaTarget.PathOf(session, relation.DescribeHistory.Table)),
+            DeltaRelation.RelationTypeOneofCase.DescribeDetail => DeltaDescribe.Detail(DeltaTarget.PathOf(session, relation.DescribeDetail.Table)),
+            DeltaRelation.RelationTypeOneofCase.IsDeltaTable => DeltaMaintenanceSql.IsDeltaTable(relation.IsDeltaTable.Path),
+            DeltaRelation.RelationTypeOneofCase.RestoreTable => DeltaMaintenanceSql.Restore(session, relation.RestoreTable),
+            DeltaRelation.RelationTypeOneofCase.OptimizeTable => DeltaMaintenanceSql.Optimize(session, relation.OptimizeTable, cancellationToken),
+            DeltaRelation.RelationTypeOneofCase.DeleteFromTable => RowLevelCommand.Delete(session, relation.DeleteFromTable, cancellationToken),
+            DeltaRelation.RelationTypeOneofCase.UpdateTable => RowLevelCommand.Update(session, relation.UpdateTable, cancellationToken),
+            DeltaRelation.RelationTypeOneofCase.MergeIntoTable => MergeCommand.Execute(session, relation.MergeIntoTable, cancellationToken),
+            _ => throw Errors.UnsupportedPlan("DeltaRelation." + relation.RelationTypeCase),
+        };
+    }
+
+    /// <summary>Runs a DeltaCommand; returns the SELECT of its result rows.</summary>
+    public static string Command(EngineSession session, Any extension)
+    {
+        var command = extension.Unpack<DeltaCommand>();
+        return command.CommandTypeCase switch
+        {
+            DeltaCommand.CommandTypeOneofCase.VacuumTable => DeltaMaintenanceSql.Vacuum(session, command.VacuumTable),
+            _ => throw Errors.UnsupportedPlan("DeltaCommand." + command.CommandTypeCase),
+        };
+    }
+}

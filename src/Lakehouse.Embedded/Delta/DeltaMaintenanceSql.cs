@@ -1,0 +1,91 @@
+using System.Globalization;
+using Lakehouse.Delta.Maintenance;
+using Lakehouse.Embedded.Execution;
+using Lakehouse.Embedded.Sql;
+using Lakehouse.Spark.Protos.Delta;
+
+namespace Lakehouse.Embedded.Delta;
+
+/// <summary>RESTORE, OPTIMIZE and VACUUM of Delta Connect, run by Lakehouse.Delta's maintenance operations, with Delta's result rows.</summary>
+internal static class DeltaMaintenanceSql
+{
+    private const string RetentionCheckKey = "spark.databricks.delta.retentionDurationCheck.enabled";
+
+    /// <summary>RESTORE: one row of Delta's restore metrics.</summary>
+    public static string Restore(EngineSession session, RestoreTable restore)
+    {
+        var path = DeltaTarget.PathOf(session, restore.Table);
+        DmlTable.Load(path);
+        var result = DeltaErrors.Map(() => restore.VersionOrTimestampCase switch
+        {
+            RestoreTable.VersionOrTimestampOneofCase.Version => Lakehouse.Delta.Maintenance.Restore.ToVersion(path, restore.Version),
+            RestoreTable.VersionOrTimestampOneofCase.Timestamp => Lakehouse.Delta.Maintenance.Restore.ToTimestamp(path, ParseTimestamp(restore.Timestamp, session.Config.TimeZone)),
+            _ => throw Errors.InvalidArgument("RestoreTable", "give a version or a timestamp to restore to"),
+        });
+        return ResultRows.Longs(
+            ("table_size_after_restore", result.TableSizeAfterRestore), ("num_of_files_after_restore", result.NumOfFilesAfterRestore),
+            ("num_removed_files", result.NumRemovedFiles), ("num_restored_files", result.NumRestoredFiles),
+            ("removed_files_size", result.RemovedFilesSize), ("restored_files_size", result.RestoredFilesSize));
+    }
+
+    /// <summary>OPTIMIZE (bin-packing compaction, with partition filters): the table path and a metrics struct, as Delta returns them.</summary>
+    /// <exception cref="EmbeddedException">Z-order columns were given: not supported here.</exception>
+    public static string Optimize(EngineSession session, OptimizeTable optimize, CancellationToken cancellationToken)
+    {
+        if (optimize.ZorderColumns.Count > 0)
+        {
+            throw Errors.Unsupported("OPTIMIZE ZORDER BY",
+                $"OPTIMIZE … ZORDER BY ({string.Join(", ", optimize.ZorderColumns)}) (the embedded engine compacts files but does not interleave rows by a Z-order curve; run it on Spark, or compact without Z-order)");
+        }
+
+        var path = DeltaTarget.PathOf(session, optimize.Table);
+        DmlTable.Load(path);
+        var where = optimize.PartitionFilters.Count == 0 ? null : string.Join(" AND ", optimize.PartitionFilters.Select(f => $"({f})"));
+        var result = DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Optimize.RunAsync(path, new OptimizeOptions { Where = where }, cancellationToken).GetAwaiter().GetResult());
+        string Stats(long files, long bytes) => $"{{'totalFiles': {files}, 'totalSize': {bytes}}}";
+        var metrics = $"{{'numFilesAdded': {result.NumAddedFiles}, 'numFilesRemoved': {result.NumRemovedFiles}, "
+                    + $"'filesAdded': {Stats(result.NumAddedFiles, result.NumAddedBytes)}, 'filesRemoved': {Stats(result.NumRemovedFiles, result.NumRemovedBytes)}, "
+                    + $"'partitionsOptimized': {result.PartitionsOptimized}}}";
+        return $"SELECT {SqlText.Str(new Uri(path).AbsoluteUri)} AS \"path\", CAST({metrics} AS STRUCT(\"numFilesAdded\" BIGINT, \"numFilesRemoved\" BIGINT, "
+             + "\"filesAdded\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), \"filesRemoved\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), "
+             + "\"partitionsOptimized\" BIGINT)) AS \"metrics\"";
+    }
+
+    /// <summary>VACUUM: deletes what the table no longer needs; returns the table path (one row), as Delta's VACUUM does.</summary>
+    public static string Vacuum(EngineSession session, VacuumTable vacuum)
+    {
+        var path = DeltaTarget.PathOf(session, vacuum.Table);
+        DmlTable.Load(path);
+        var options = new VacuumOptions
+        {
+            Retention = vacuum.HasRetentionHours ? TimeSpan.FromHours(vacuum.RetentionHours) : null,
+            DisableRetentionCheck = session.Config.Get(RetentionCheckKey) is { } v && v.Equals("false", StringComparison.OrdinalIgnoreCase),
+        };
+        DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Vacuum.Run(path, options));
+        return $"SELECT {SqlText.Str(new Uri(path).AbsoluteUri)} AS \"path\"";
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds a Delta table: one boolean row.</summary>
+    public static string IsDeltaTable(string path) =>
+        $"SELECT {(Lakehouse.Delta.DeltaTable.ForPath(Path.GetFullPath(path)).Exists ? "TRUE" : "FALSE")} AS \"value\"";
+
+    private static DateTimeOffset ParseTimestamp(string text, string timeZone)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
+        {
+            // A timestamp without an offset is in the session time zone, as Spark reads it.
+            if (!HasOffset(text) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone))
+            {
+                var local = DateTime.SpecifyKind(ts.UtcDateTime, DateTimeKind.Unspecified);
+                return new DateTimeOffset(local, zone.GetUtcOffset(local));
+            }
+
+            return ts;
+        }
+
+        throw Errors.InvalidArgument("timestamp", $"'{text}' is not a timestamp (use yyyy-MM-dd HH:mm:ss)");
+    }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{2}:?\d{2}$");
+}

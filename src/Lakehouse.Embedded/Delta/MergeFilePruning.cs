@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Schema;
+using Lakehouse.Delta.Snapshots;
+using Lakehouse.Embedded.Execution;
+using Lakehouse.Embedded.Sql;
+using Lakehouse.Spark.Protos;
+
+namespace Lakehouse.Embedded.Delta;
+
+/// <summary>
+/// Finds the target files a MERGE can match before any target data is read. The equality conjuncts of the merge
+/// condition (<c>target.col = source.expr</c>) give key columns; a file can hold a match only if, for every key, some
+/// non-null source key value lies within the file's range for that column: its partition value for a partition
+/// column, its min/max statistics for a data column. Files without usable statistics for a key are always candidates.
+/// </summary>
+internal static class MergeFilePruning
+{
+    /// <summary>An equality key: a top-level target column and the source expression (DuckDB SQL) it must equal.</summary>
+    public sealed record Key(StructField Field, string SourceSql);
+
+    /// <summary>
+    /// The equality keys of a condition: its top-level AND conjuncts of the form <c>a = b</c> (functions <c>==</c>,
+    /// or the text of an expression string) where one side is a target column and the other a source column.
+    /// </summary>
+    public static List<Key> Keys(Expression condition, Scope scope, Frame target, Frame source, StructType schema)
+    {
+        var keys = new List<Key>();
+        foreach (var (left, right) in Equalities(condition))
+        {
+            var l = Side(left, scope, target, source);
+            var r = Side(right, scope, target, source);
+            var key = (l, r) switch
+            {
+                ({ IsTarget: true } t, { IsTarget: false } s) => new Key(schema[t.Name], s.Sql),
+                ({ IsTarget: false } s, { IsTarget: true } t) => new Key(schema[t.Name], s.Sql),
+                _ => null,
+            };
+            if (key is not null && key.Field.Type is PrimitiveType or DecimalType && key.Field.Type != PrimitiveType.Boolean && key.Field.Type != PrimitiveType.Binary)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>The files of <paramref name="snapshot"/> that may contain a target row matching a source row of <paramref name="sourceTable"/>.</summary>
+    public static List<AddFile> Candidates(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias)
+    {
+        var files = snapshot.Files.ToList();
+        if (keys.Count == 0 || files.Count == 0)
+        {
+            return files;
+        }
+
+        var mode = snapshot.ColumnMapping;
+        var partitions = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var candidates = new List<AddFile>();
+        var ranged = new List<(int Index, string[] Bounds)>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var stats = file.Stats is { } json ? JsonNode.Parse(json) as JsonObject : null;
+            var bounds = new string[keys.Count * 2];
+            var unknown = false;
+            var empty = false;
+            for (var k = 0; k < keys.Count && !empty; k++)
+            {
+                var field = keys[k].Field;
+                var type = Types.ToDuckDb(field.Type);
+                if (partitions.Contains(field.Name))
+                {
+                    var raw = file.PartitionValues.TryGetValue(field.PhysicalName(mode), out var v) ? v : file.PartitionValues.GetValueOrDefault(field.Name);
+                    if (raw is null || (raw.Length == 0 && field.Type != PrimitiveType.String))
+                    {
+                        // NULL keys never match: a file of the NULL partition holds no match.
+                        empty = true;
+                        break;
+                    }
+
+                    bounds[2 * k] = bounds[2 * k + 1] = $"CAST({SqlText.Str(raw)} AS {type})";
+                    continue;
+                }
+
+                var name = field.PhysicalName(mode);
+                var records = stats?["numRecords"]?.GetValue<long>();
+                var nulls = stats?["nullCount"]?[name] is JsonValue n ? n.GetValue<long>() : (long?)null;
+                if (records is { } r && nulls is { } nc && r == nc)
+                {
+                    // Every key of the file is NULL (or it has no rows): it holds no match.
+                    empty = true;
+                    break;
+                }
+
+                if (stats?["minValues"]?[name] is JsonValue min && stats["maxValues"]?[name] is JsonValue max)
+                {
+                    bounds[2 * k] = $"CAST({SqlText.Str(Text(min))} AS {type})";
+                    // Timestamp statistics are truncated to milliseconds, so the true maximum can be up to 1 ms above.
+                    bounds[2 * k + 1] = field.Type == PrimitiveType.Timestamp || field.Type == PrimitiveType.TimestampNtz
+                        ? $"(CAST({SqlText.Str(Text(max))} AS {type}) + INTERVAL 1 MILLISECOND)"
+                        : $"CAST({SqlText.Str(Text(max))} AS {type})";
+                }
+                else
+                {
+                    unknown = true;
+                }
+            }
+
+            if (empty)
+            {
+                continue;
+            }
+
+            if (unknown)
+            {
+                candidates.Add(file);
+            }
+            else
+            {
+                ranged.Add((i, bounds));
+            }
+        }
+
+        if (ranged.Count == 0)
+        {
+            return candidates;
+        }
+
+        var columns = new StringBuilder("__fid");
+        for (var k = 0; k < keys.Count; k++)
+        {
+            columns.Append(CultureInfo.InvariantCulture, $", __min{k}, __max{k}");
+        }
+
+        var values = string.Join(", ", ranged.Select(r => $"({r.Index}, {string.Join(", ", r.Bounds)})"));
+        var keySelect = string.Join(", ", keys.Select((k, i) => $"{k.SourceSql} AS __k{i}"));
+        var notNull = string.Join(" AND ", keys.Select((_, i) => $"__k{i} IS NOT NULL"));
+        var on = string.Join(" AND ", keys.Select((_, i) => $"k.__k{i} BETWEEN f.__min{i} AND f.__max{i}"));
+        var sql = $"SELECT DISTINCT f.__fid FROM (VALUES {values}) AS f({columns}) "
+                + $"JOIN (SELECT DISTINCT * FROM (SELECT {keySelect} FROM {SqlText.Ident(sourceTable)} AS {SqlText.Ident(sourceAlias)}) WHERE {notNull}) AS k ON {on}";
+        var hit = new HashSet<int>();
+        foreach (var batch in session.QueryAsync(sql, CancellationToken.None).ToBlockingEnumerable())
+        {
+            var column = batch.Column(0);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                hit.Add(Convert.ToInt32(ArrowResults.Value(column, i), CultureInfo.InvariantCulture));
+            }
+        }
+
+        candidates.AddRange(ranged.Where(r => hit.Contains(r.Index)).Select(r => files[r.Index]));
+        return candidates;
+    }
+
+    private static string Text(JsonValue value) => value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+
+    private sealed record Resolved(bool IsTarget, string Name, string Sql);
+
+    private static Resolved? Side(Expression e, Scope scope, Frame target, Frame source)
+    {
+        if (e.ExprTypeCase != Expression.ExprTypeOneofCase.UnresolvedAttribute)
+        {
+            return null;
+        }
+
+        try
+        {
+            var a = e.UnresolvedAttribute;
+            var (sql, column, name) = scope.Resolve(a.UnparsedIdentifier, a.HasPlanId ? a.PlanId : null);
+            if (target.Columns.Contains(column) && name == column.Name)
+            {
+                return new Resolved(true, column.Name, sql);
+            }
+
+            return source.Columns.Contains(column) ? new Resolved(false, name, sql) : null;
+        }
+        catch (EmbeddedException)
+        {
+            // Unresolvable or ambiguous: translating the whole condition reports it.
+            return null;
+        }
+    }
+
+    private static IEnumerable<(Expression Left, Expression Right)> Equalities(Expression e)
+    {
+        if (e.ExprTypeCase == Expression.ExprTypeOneofCase.UnresolvedFunction)
+        {
+            var f = e.UnresolvedFunction;
+            if (f.FunctionName.Equals("and", StringComparison.OrdinalIgnoreCase) && f.Arguments.Count == 2)
+            {
+                return Equalities(f.Arguments[0]).Concat(Equalities(f.Arguments[1]));
+            }
+
+            if (f.FunctionName is "==" or "=" && f.Arguments.Count == 2)
+            {
+                return [(f.Arguments[0], f.Arguments[1])];
+            }
+        }
+        else if (e.ExprTypeCase == Expression.ExprTypeOneofCase.ExpressionString)
+        {
+            return ConditionText.Conjuncts(e.ExpressionString.Expression)
+                .Select(ConditionText.Equality)
+                .Where(p => p is not null)
+                .Select(p => (Attribute(p!.Value.Left), Attribute(p.Value.Right)));
+        }
+
+        return [];
+    }
+
+    private static Expression Attribute(string identifier) =>
+        new() { UnresolvedAttribute = new Expression.Types.UnresolvedAttribute { UnparsedIdentifier = identifier } };
+}

@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using Lakehouse.Delta.Schema;
+
+namespace Lakehouse.Embedded.Sql.Sources;
+
+/// <summary>
+/// <c>spark.read.json</c>: newline-delimited records (or one document per file with <c>multiLine=true</c>; a
+/// top-level array gives one record per element), parsed per record with DuckDB's JSON functions so that Spark's
+/// parse modes hold. PERMISSIVE (default): a record that is not a JSON object, or has a value that does not fit its
+/// field's type, keeps the fields that did convert, nulls the others, and puts its raw text in the corrupt-record
+/// column if the schema has it (since Spark 3.0; docs "JSON Files", option <c>mode</c>). DROPMALFORMED drops such
+/// records; FAILFAST fails with MALFORMED_RECORD_IN_PARSING. Blank lines are skipped. Without a schema, fields are
+/// inferred from the well-formed records and sorted by name; malformed records add the corrupt-record column.
+/// </summary>
+internal static class JsonSource
+{
+    private const string BadRecord = "(rec IS NULL OR json_type(rec) <> 'OBJECT')";
+
+    public static string Sql(IReadOnlyList<SourceFile> files, IReadOnlyDictionary<string, string> options, StructType? schema, ITranslationContext context)
+    {
+        var mode = ReadMode.From(options);
+        var multiLine = options.TryGetValue("multiLine", out var m) && m.Equals("true", StringComparison.OrdinalIgnoreCase);
+        var list = SqlText.StrList(files.Select(f => f.Path));
+        var records = Records(list, multiLine);
+        if (schema is not null)
+        {
+            var corrupt = mode.CorruptField(schema);
+            if (schema.Fields.Where(f => f != corrupt).All(f => ValueParsers.IsScalar(f.Type)))
+            {
+                return Parse(records, schema.Fields, corrupt?.Name, mode);
+            }
+
+            if (corrupt is null && mode.Mode != ParseMode.DropMalformed)
+            {
+                // Nested fields: DuckDB's reader converts them, and fails the query on malformed input (never a silent null).
+                return ReadJson(list, multiLine, schema.Fields.Select(f => (f.Name, Types.ToDuckDb(f.Type))));
+            }
+
+            throw Errors.Unsupported("json parse mode", $"Reading JSON with nested (struct, array, map) or binary fields in mode {mode.Mode} or with a corrupt-record column");
+        }
+
+        var bad = context.Scalar($"SELECT count(*) FROM ({records}) WHERE {BadRecord}");
+        if (bad == "0")
+        {
+            return Inferred(list, multiLine, context);
+        }
+
+        if (mode.Mode == ParseMode.FailFast)
+        {
+            var raw = context.Scalar($"SELECT raw FROM ({records}) WHERE {BadRecord} LIMIT 1") ?? "";
+            throw ReadMode.Malformed(raw);
+        }
+
+        var structure = context.Scalar($"SELECT json_group_structure(rec) FROM ({records}) WHERE NOT {BadRecord}");
+        var fields = InferredFields(structure);
+        if (mode.Mode == ParseMode.Permissive && !fields.Any(f => f.Name == mode.CorruptColumn))
+        {
+            fields.Add(new StructField(mode.CorruptColumn, PrimitiveType.String));
+        }
+
+        // Spark's JSON inference orders fields by name, the corrupt-record column among them.
+        fields.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return Parse(records, fields, mode.Mode == ParseMode.Permissive ? mode.CorruptColumn : null, mode);
+    }
+
+    /// <summary>Rows of (file, raw text, record as JSON or NULL when the text is not JSON).</summary>
+    private static string Records(string list, bool multiLine)
+    {
+        var file = SqlText.Ident(FileMetadata.FileColumn);
+        var texts = multiLine
+            ? $"SELECT filename AS {file}, content AS raw FROM read_text({list})"
+            : $"SELECT column0 AS raw, {file} FROM read_csv({list}, header = false, columns = {{'column0': 'VARCHAR'}}, delim = '\\0', quote = '', escape = '', " +
+              $"auto_detect = false, strict_mode = false, new_line = '\\n', filename = {SqlText.Str(FileMetadata.FileColumn)})";
+        return $"SELECT {file}, raw, unnest(CASE WHEN NOT json_valid(raw) THEN [NULL::JSON] WHEN json_type(raw::JSON) = 'ARRAY' THEN json_extract(raw::JSON, '$[*]') ELSE [raw::JSON] END) AS rec " +
+               $"FROM ({texts}) WHERE raw IS NOT NULL AND NOT regexp_full_match(raw, '\\s*')";
+    }
+
+    private static string Parse(string records, IEnumerable<StructField> schema, string? corrupt, ReadMode mode)
+    {
+        var fields = schema.Select((f, i) => (Field: f, X: $"__x{i}", V: $"__v{i}")).ToList();
+        var data = fields.Where(f => f.Field.Name != corrupt).ToList();
+        var file = SqlText.Ident(FileMetadata.FileColumn);
+        var extract = data.Select(f => $"json_extract(rec, {SqlText.Str("/" + f.Field.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))}) AS {f.X}");
+        var l1 = $"SELECT {file}, raw, {BadRecord} AS __rec_bad{string.Concat(extract.Select(e => ", " + e))} FROM ({records})";
+        var convert = data.Select(f => $"{f.X}, {ValueParsers.FromJson(f.X, f.Field.Type)} AS {f.V}");
+        var l2 = $"SELECT {file}, raw, __rec_bad{string.Concat(convert.Select(c => ", " + c))} FROM ({l1})";
+        var bad = string.Concat(data.Select(f => $" OR ({f.X} IS NOT NULL AND json_type({f.X}) <> 'NULL' AND {f.V} IS NULL)"));
+        var l3 = $"SELECT *, (__rec_bad{bad}) AS __bad FROM ({l2})";
+        var outputs = fields.Select(f => (f.Field.Name == corrupt ? "CASE WHEN __bad THEN raw END" : f.V) + " AS " + SqlText.Ident(f.Field.Name));
+        return $"SELECT {string.Join(", ", outputs)}, {file} FROM ({l3}){mode.Where("__bad", "raw")}";
+    }
+
+    private static string ReadJson(string list, bool multiLine, IEnumerable<(string Name, string Type)> fields)
+    {
+        var f = fields.ToList();
+        var columns = string.Join(", ", f.Select(x => $"{SqlText.Str(x.Name)}: {SqlText.Str(x.Type)}"));
+        var format = multiLine ? "array" : "newline_delimited";
+        return $"SELECT {string.Join(", ", f.Select(x => SqlText.Ident(x.Name)))}, {SqlText.Ident(FileMetadata.FileColumn)} " +
+               $"FROM read_json({list}, format = '{format}', columns = {{{columns}}}, filename = {SqlText.Str(FileMetadata.FileColumn)})";
+    }
+
+    private static string Inferred(string list, bool multiLine, ITranslationContext context)
+    {
+        // Spark infers strings as strings (no date/timestamp detection) and orders fields by name.
+        var probe = $"SELECT * FROM read_json({list}, format = '{(multiLine ? "array" : "newline_delimited")}')";
+        var fields = context.Describe(probe)
+            .Select(d => (d.Name, Type: d.Type is "DATE" or "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE" or "TIME" or "UUID" or "JSON" ? "VARCHAR" : d.Type))
+            .OrderBy(d => d.Name, StringComparer.Ordinal);
+        return ReadJson(list, multiLine, fields);
+    }
+
+    /// <summary>Spark types from DuckDB's merged JSON structure of the well-formed records.</summary>
+    private static List<StructField> InferredFields(string? structure)
+    {
+        var result = new List<StructField>();
+        if (structure is null || JsonNode.Parse(structure) is not JsonObject obj)
+        {
+            return result;
+        }
+
+        foreach (var (name, node) in obj)
+        {
+            var type = (node as JsonValue)?.GetValue<string>() switch
+            {
+                "BIGINT" or "UBIGINT" => PrimitiveType.Long,
+                "DOUBLE" => PrimitiveType.Double,
+                "BOOLEAN" => PrimitiveType.Boolean,
+                // Spark infers string for all-null fields and for fields whose values have conflicting types.
+                "VARCHAR" or "NULL" or "JSON" => PrimitiveType.String,
+                _ => throw Errors.Unsupported("json inference", $"Inferring the nested field '{name}' of JSON that also has malformed records (give a schema)"),
+            };
+            result.Add(new StructField(name, type));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,48 @@
+using Lakehouse.Spark;
+using static Lakehouse.Spark.Functions;
+
+namespace Lakehouse.Pipeline.Gold;
+
+/// <summary>
+/// <c>gold.customer_360</c>: one row per silver customer (customers without orders too) with customer_id, name, email,
+/// segment, region, country, orders, lifetime_value, avg_order_value, first_order_date, last_order_date and
+/// tenure_days, over revenue orders (not cancelled or returned). Orders of customers missing from silver.customers
+/// appear in no row (the relationship check reports them).
+/// </summary>
+internal sealed class Customer360Model : GoldModel
+{
+    public override string Name => "customer_360";
+
+    public override IReadOnlyList<string> Inputs { get; } = ["silver.orders", "silver.customers"];
+
+    internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table)
+    {
+        var perCustomer = RevenueOrders(table)
+            .Select(Col("customer_id"), Col("amount"), ToDate(Col("order_ts")).Alias("order_date"))
+            .GroupBy("customer_id")
+            .Agg(
+                Count(Lit(1)).Alias("order_count"),
+                Sum(Col("amount")).Alias("order_value"),
+                Min(Col("order_date")).Alias("first_order"),
+                Max(Col("order_date")).Alias("last_order"));
+
+        var orders = Coalesce(Col("order_count"), Lit(0L));
+        return table("silver.customers")
+            .Select("customer_id", "name", "email", "segment", "region", "country", "signup_date")
+            .Join(perCustomer, "customer_id", "left")
+            .Select(
+                Col("customer_id"),
+                Col("name"),
+                Col("email"),
+                Col("segment"),
+                Col("region"),
+                Col("country"),
+                orders.Alias("orders"),
+                Money(Coalesce(Col("order_value"), Lit(0m))).Alias("lifetime_value"),
+                // Half up to cents; null for a customer without orders rather than a division by zero.
+                Money(When(orders > 0, Round(Col("order_value") / orders, 2))).Alias("avg_order_value"),
+                Col("first_order").Alias("first_order_date"),
+                Col("last_order").Alias("last_order_date"),
+                DateDiff(Today(now), Col("signup_date")).Alias("tenure_days"));
+    }
+}

@@ -1,0 +1,49 @@
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Pipeline.Quality;
+using Lakehouse.Spark.Delta;
+
+namespace Lakehouse.Pipeline.Gold;
+
+/// <summary>
+/// The gold job of one model: built only when the latest quality run of each input passed (else the quality gate
+/// fails and the gold table stays at its previous version), then written with mode overwrite — one commit, so
+/// readers see the old table or the new one, never a mix.
+/// </summary>
+internal static class GoldJob
+{
+    public static async Task RunAsync(JobContext ctx, GoldModelConfig modelConfig, CancellationToken ct)
+    {
+        IGoldModel model;
+        try
+        {
+            model = GoldModels.Get(modelConfig.Name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PipelineConfigException(ctx.Config.SourceFile, null, $"gold.{modelConfig.Name}", e.Message);
+        }
+
+        var blocked = new List<string>();
+        foreach (var input in modelConfig.Inputs)
+        {
+            if (await QualityJob.GateAsync(ctx, input, ct).ConfigureAwait(false) is { } reason)
+            {
+                blocked.Add(reason);
+            }
+        }
+
+        if (blocked.Count > 0)
+        {
+            throw new QualityGateException($"{modelConfig.Table} was not rebuilt and stays at its previous version: {string.Join("; ", blocked)}.");
+        }
+
+        var spark = ctx.Spark;
+        var now = ctx.Settings.Interval?.End ?? ctx.Now;
+        var frame = model.Build(t => spark.Read.Format("delta").Load(ctx.TablePath(t)), now);
+        var path = ctx.TablePath(modelConfig.Table);
+        await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true").SaveAsync(path, ct).ConfigureAwait(false);
+        ctx.Report.RecordsWritten = await spark.Read.Format("delta").Load(path).CountAsync(ct).ConfigureAwait(false);
+        ctx.Report.TableVersion = (await DeltaTable.ForPath(spark, path).History(1).Select("version").CollectAsync(ct).ConfigureAwait(false))[0].Get<long>("version");
+    }
+}

@@ -1,0 +1,33 @@
+using Lakehouse.Spark;
+
+namespace Lakehouse.Pipeline.Hosting;
+
+/// <summary>Small questions about Delta tables by path, asked through the engine.</summary>
+internal static class DeltaTables
+{
+    /// <summary>The table at <paramref name="path"/>, or null when there is none yet.</summary>
+    public static async Task<DataFrame?> TryReadAsync(SparkSession spark, string path, CancellationToken ct)
+    {
+        var frame = spark.Read.Format("delta").Load(path);
+        try
+        {
+            await frame.SchemaAsync(ct).ConfigureAwait(false);
+            return frame;
+        }
+        catch (SparkConnectException e) when (IsMissingTable(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Spark and the embedded engine name a missing table or path in different ways; all are "not there yet".</summary>
+    public static bool IsMissingTable(SparkConnectException e) =>
+        e.ErrorClass is { } c
+        && (c.Contains("PATH_NOT_FOUND", StringComparison.Ordinal)
+            || c.Contains("TABLE_OR_VIEW_NOT_FOUND", StringComparison.Ordinal)
+            || c.Contains("DELTA_MISSING_DELTA_TABLE", StringComparison.Ordinal)
+            || c.Contains("DELTA_TABLE_NOT_FOUND", StringComparison.Ordinal)
+            || c.Contains("NOT_A_DELTA_TABLE", StringComparison.Ordinal)
+            || c.Contains("NOTADELTATABLE", StringComparison.Ordinal)
+            || c.Contains("DELTA_PATH_DOES_NOT_EXIST", StringComparison.Ordinal));
+}

@@ -1,0 +1,30 @@
+using Serilog;
+
+namespace Lakehouse.Pipeline.Quality;
+
+/// <summary>What <see cref="TableChecks.RunAsync"/> needs besides the checks: the run, its clock and where tables live.</summary>
+public sealed record CheckContext
+{
+    /// <summary>The run id written with every result.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The run's clock: freshness is measured to it and results are stamped with it.</summary>
+    public required DateTimeOffset Now { get; init; }
+
+    /// <summary>Where a table lives: <c>silver.orders</c> → its Delta location (the pipeline passes
+    /// <c>t =&gt; TableLocations.Path(config, t)</c>). The checked table, the tables relationships point to and the
+    /// results table are all read and written by path.</summary>
+    public required Func<string, string> TablePath { get; init; }
+
+    /// <summary>The table results are appended to; default <c>ops.dq_results</c>.</summary>
+    public string ResultsTable { get; init; } = "ops.dq_results";
+
+    /// <summary>How many earlier runs <c>row_count_change</c> averages; default 5.</summary>
+    public int HistoryRuns { get; init; } = 5;
+
+    /// <summary>How many failing examples a failed check keeps; default 5.</summary>
+    public int MaxExamples { get; init; } = 5;
+
+    /// <summary>Where each result is logged (passed at information, failed at warning); null for nowhere.</summary>
+    public ILogger? Log { get; init; }
+}

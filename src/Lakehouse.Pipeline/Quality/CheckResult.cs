@@ -1,0 +1,16 @@
+using Lakehouse.Pipeline.Configuration;
+
+namespace Lakehouse.Pipeline.Quality;
+
+/// <summary>What one check found: the row of <c>ops.dq_results</c> it becomes.</summary>
+/// <param name="Check">The check.</param>
+/// <param name="Passed">Whether it passed.</param>
+/// <param name="Observed">The measured value (failing rows, duplicate rows, age in hours or change in percent); null when there was nothing to measure.</param>
+/// <param name="Threshold">What the value had to be, as text (<c>0</c>, <c>[0, 100000]</c>, <c>&lt;= 48 h</c>, <c>&lt;= 50 %</c>).</param>
+/// <param name="FailingRows">Rows that violate the check (0 for freshness and row-count change).</param>
+/// <param name="TotalRows">Rows of the checked table.</param>
+/// <param name="Examples">A few failing values or rows.</param>
+/// <param name="Message">One sentence saying what was found.</param>
+internal sealed record CheckResult(
+    TableCheckConfig Check, bool Passed, double? Observed, string Threshold, long FailingRows, long TotalRows,
+    IReadOnlyList<string> Examples, string Message);

@@ -1,0 +1,63 @@
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Pipeline.Runs;
+using Lakehouse.Spark;
+
+namespace Lakehouse.Pipeline.Quality;
+
+/// <summary>
+/// Runs the table checks of one table: not_null, unique, accepted_values, range and freshness in one aggregate pass
+/// over the table, relationship with one anti-join each, row_count_change against the table's row counts of earlier
+/// runs in <c>ops.dq_results</c>. Every result is appended to <c>ops.dq_results</c>. A failed check is data, not an
+/// exception: the caller decides, and a failed <c>critical</c> check is a quality-gate failure (exit code 7).
+/// </summary>
+public static class TableChecks
+{
+    /// <summary>Runs <paramref name="checks"/> on <paramref name="table"/> and records the results.</summary>
+    /// <param name="spark">The session.</param>
+    /// <param name="table">The checked table, e.g. <c>silver.orders</c> (read at <see cref="CheckContext.TablePath"/>).</param>
+    /// <param name="checks">The table's checks from the pipeline file; may be empty (then nothing is read or written).</param>
+    /// <param name="ctx">Run id, clock, table locations, history depth, example count, logger.</param>
+    /// <param name="ct">Cancels the queries.</param>
+    /// <returns>One outcome per check, in the order given; <see cref="CheckOutcome.Severity"/> is <c>critical</c> or <c>warning</c>.</returns>
+    /// <exception cref="PipelineInputException">The table does not exist.</exception>
+    /// <exception cref="SparkConnectException">The engine failed a query, e.g. a check names a column the table lacks.</exception>
+    public static async Task<IReadOnlyList<CheckOutcome>> RunAsync(
+        SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spark);
+        ArgumentException.ThrowIfNullOrWhiteSpace(table);
+        ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (checks.Count == 0)
+        {
+            return [];
+        }
+
+        var path = ctx.TablePath(table);
+        var frame = await DeltaTables.TryReadAsync(spark, path, ct).ConfigureAwait(false)
+            ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
+
+        var pass = new AggregatePass();
+        var run = new CheckRun(spark, table, frame, ctx, ct);
+        var judges = checks.Select(c => run.Plan(c, pass)).ToList();
+        var metrics = await pass.RunAsync(frame, ct).ConfigureAwait(false);
+        var rows = CheckValues.Long(metrics[AggregatePass.Rows]);
+
+        var results = new List<CheckResult>(checks.Count);
+        foreach (var judge in judges)
+        {
+            results.Add(await judge(metrics, rows).ConfigureAwait(false));
+        }
+
+        await DqResultsLog.AppendAsync(spark, ctx, table, results, ct).ConfigureAwait(false);
+        foreach (var r in results)
+        {
+            ctx.Log?.Write(r.Passed ? Serilog.Events.LogEventLevel.Information : Serilog.Events.LogEventLevel.Warning,
+                "Check {Table}.{Check} ({Severity}) {Status}: {Message} Examples: {Examples}",
+                table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed ? "passed" : "failed", r.Message, r.Examples);
+        }
+
+        return [.. results.Select(r => new CheckOutcome(table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed, r.FailingRows))];
+    }
+}

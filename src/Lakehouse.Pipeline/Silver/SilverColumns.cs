@@ -1,0 +1,26 @@
+namespace Lakehouse.Pipeline.Silver;
+
+/// <summary>Columns silver adds: in the quarantine table, and internal working columns it drops before writing.</summary>
+internal static class SilverColumns
+{
+    /// <summary>Quarantine: the names of the rules the row failed, comma-separated.</summary>
+    public const string Rules = "_rules";
+
+    /// <summary>Quarantine: why, one <c>rule: condition</c> per failed rule.</summary>
+    public const string Reason = "_reason";
+
+    /// <summary>Quarantine: the run that quarantined the row.</summary>
+    public const string RunId = "_run_id";
+
+    /// <summary>Quarantine: when.</summary>
+    public const string QuarantinedAt = "_quarantined_at";
+
+    /// <summary>Prefix of the raw copy of a data column, kept for the quarantine table.</summary>
+    public const string RawPrefix = "__raw__";
+
+    /// <summary>Prefix of a rule's failure flag.</summary>
+    public const string FailPrefix = "__fail__";
+
+    /// <summary>Whether the row is a delete (the delete flag is truthy).</summary>
+    public const string Delete = "__delete";
+}

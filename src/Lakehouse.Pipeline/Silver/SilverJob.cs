@@ -1,0 +1,74 @@
+using Lakehouse.Pipeline.Bronze;
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Spark;
+using static Lakehouse.Spark.Functions;
+
+namespace Lakehouse.Pipeline.Silver;
+
+/// <summary>
+/// The silver job of one source: the bronze rows committed since the last silver run → clean, check, dedupe →
+/// MERGE into <c>silver.&lt;source&gt;</c>, quarantined rows to <c>silver.&lt;source&gt;_quarantine</c>.
+/// <para>
+/// New rows are selected by batch: bronze's batch ids grow with every bronze commit (see <see cref="BronzeJob"/>), so
+/// the rows after the last run are those of bronze (read at a pinned version) with <c>_batch_id</c> above the highest
+/// batch the last silver commit recorded in its userMetadata. Every write of the run is idempotent per that batch
+/// (txn versions), so a run that stopped between its quarantine, tombstone and silver commits resumes cleanly.
+/// </para>
+/// </summary>
+internal static class SilverJob
+{
+    public static async Task RunAsync(JobContext ctx, SourceConfig source, CancellationToken ct)
+    {
+        var spark = ctx.Spark;
+        var bronzePath = ctx.TablePath(source.BronzeTable);
+        var silverPath = ctx.TablePath(source.SilverTable);
+        if (await DeltaTables.TryReadAsync(spark, bronzePath, ct).ConfigureAwait(false) is null)
+        {
+            throw new PipelineInputException($"{source.BronzeTable} does not exist yet; run the bronze job of '{source.Name}' first.");
+        }
+
+        var bronzeVersion = await SilverProgress.LatestVersionAsync(spark, bronzePath, ct).ConfigureAwait(false);
+        var last = await SilverProgress.ReadAsync(spark, silverPath, ct).ConfigureAwait(false);
+        ctx.Report.InputVersion = bronzeVersion;
+        var bronze = spark.Read.Format("delta").Option("versionAsOf", bronzeVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(bronzePath);
+        var fresh = last is null ? bronze : bronze.Filter(Col(BronzeColumns.BatchId) > Lit(last.BronzeBatch));
+        var maxBatch = (await fresh.Agg(Max(Col(BronzeColumns.BatchId)).Alias("b")).CollectAsync(ct).ConfigureAwait(false))[0].Get<long?>("b");
+        if (maxBatch is null)
+        {
+            ctx.Log.Information("silver {Source}: no bronze rows after batch {Batch}", source.Name, last?.BronzeBatch);
+            return;
+        }
+
+        var progress = new SilverProgress(bronzeVersion, maxBatch.Value);
+        var rawColumns = (await fresh.ColumnsAsync(ct).ConfigureAwait(false)).Where(c => !BronzeColumns.All.Contains(c)).ToList();
+        var (cleaned, castRules) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
+        var expectations = Expectations.Evaluate(cleaned, source, castRules);
+        var (rows, quarantined, dropped) = await expectations.CountAsync(ctx, source.SilverTable, ct).ConfigureAwait(false);
+        ctx.Report.RecordsRead = rows;
+        ctx.Report.RecordsQuarantined = quarantined;
+        ctx.Report.RecordsDropped = dropped;
+
+        if (quarantined > 0)
+        {
+            await expectations.QuarantineRows(rawColumns, ctx.Settings.RunId, ctx.Now).Write.Format("delta").Mode("append")
+                .Option("mergeSchema", "true")
+                .Option("txnAppId", $"silver-quarantine:{source.Name}").Option("txnVersion", maxBatch.Value)
+                .SaveAsync(ctx.TablePath(source.QuarantineTable), ct).ConfigureAwait(false);
+        }
+
+        var dataColumns = (await cleaned.ColumnsAsync(ct).ConfigureAwait(false))
+            .Where(c => !BronzeColumns.All.Contains(c) && !c.StartsWith(SilverColumns.RawPrefix, StringComparison.Ordinal)
+                && !c.StartsWith(SilverColumns.FailPrefix, StringComparison.Ordinal))
+            .ToList();
+        var merge = new SilverMerge(ctx, source);
+        var latest = merge.Latest(expectations.Flagged.Filter(expectations.Valid));
+        var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
+        var (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress, ct).ConfigureAwait(false);
+        ctx.Report.RecordsWritten = written;
+        ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
+        ctx.Log.Information(
+            "silver {Source}: bronze v{Version} batches to {Batch}: {Rows} rows, {Written} written, {Deleted} deleted, {Quarantined} quarantined, {Dropped} dropped",
+            source.Name, bronzeVersion, maxBatch, rows, written, deleted, quarantined, dropped);
+    }
+}
