@@ -122,6 +122,18 @@ public sealed class SemanticsTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Avg_Decimals_ExactHalfUpAlsoOverAWindow()
+    {
+        await using var spark = await server.SessionAsync();
+        // Three values whose mean has 17 significant digits: 12345678901234.56 + 0.01 + 0.01 → 4115226300411.526667 (HALF_UP at 6 digits).
+        var values = spark.Range(0, 3).Select(CallFunction("when", Col("id") == Lit(0), Lit("12345678901234.56"), Lit("0.01")).Cast("decimal(16,2)").Alias("d"), Lit(1).Alias("g"));
+        var mean = (await values.Agg(Avg(Col("d")).Alias("a")).CollectAsync())[0]["a"];
+        Assert.Equal(4115226300411.526667m, Convert.ToDecimal(mean, CultureInfo.InvariantCulture));
+        var windowed = await values.Select(Avg(Col("d")).Over(Window.PartitionBy(Col("g"))).Alias("w")).CollectAsync();
+        Assert.All(windowed, r => Assert.Equal(4115226300411.526667m, Convert.ToDecimal(r["w"], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task UnixTimestamp_BeforeEpochWithFraction_Floors()
     {
         await using var spark = await server.SessionAsync();

@@ -201,6 +201,11 @@ internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings sett
             // Spark's ranking functions return int; DuckDB's return bigint.
             windowed = $"CAST({sql} OVER ({over}) AS INTEGER)";
         }
+        else if (sql.Contains(Functions.WindowSlot, StringComparison.Ordinal))
+        {
+            // An expression over several aggregates (e.g. the exact avg of decimals): each takes the window.
+            windowed = sql.Replace(Functions.WindowSlot, $" OVER ({over})", StringComparison.Ordinal);
+        }
         else if (CastAggregate().Match(sql) is { Success: true } cast)
         {
             // An aggregate whose result is cast to Spark's type (e.g. avg of decimals): the window goes inside the cast.

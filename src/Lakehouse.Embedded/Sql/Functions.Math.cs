@@ -43,11 +43,11 @@ internal static partial class Functions
                 return new SqlExpr($"CAST(sign({a[0].Sql}) AS DOUBLE)", N(name));
             case "avg" or "mean":
             {
-                // Spark: avg of decimal(p, s) is decimal(p + 4, s + 4); DuckDB's is a double.
+                // Spark: avg of decimal(p, s) is decimal(p + 4, s + 4), the exact mean rounded HALF_UP; DuckDB's is a double.
                 var d = distinct ? "DISTINCT " : "";
                 var type = tx.TypeOf(a[0].Sql);
                 var sql = IsDecimalType(type) && Decimal(type) is { } dec
-                    ? $"CAST(avg({d}{a[0].Sql}) AS DECIMAL({Math.Min(38, dec.Precision + 4)},{Math.Min(38, dec.Scale + 4)}))"
+                    ? DecimalAverage($"sum({d}{a[0].Sql}){WindowSlot}", $"count({d}{a[0].Sql}){WindowSlot}", dec)
                     : $"avg({d}{a[0].Sql})";
                 return new SqlExpr(sql, $"avg({d}{a[0].Name})");
             }
@@ -103,6 +103,17 @@ internal static partial class Functions
             ? $"CAST({rounded} AS DECIMAL(38,0))"
             : $"(CAST({rounded} AS DECIMAL(38,0)) * CAST('0.{new string('0', scale - 1)}1' AS DECIMAL(38,{scale})))";
         return $"CAST({value} AS DECIMAL({precision},{scale}))";
+    }
+
+    /// <summary>Marks where an aggregate inside a larger expression takes the window's OVER clause (a comment otherwise).</summary>
+    public const string WindowSlot = " /*OVER*/";
+
+    private static string DecimalAverage(string sum, string count, (int Precision, int Scale) type)
+    {
+        var scale = Math.Min(38, type.Scale + 4);
+        var n = $"(CAST({sum} * CAST(1{new string('0', type.Scale)} AS HUGEINT) AS HUGEINT) * CAST(10000 AS HUGEINT))";
+        var rounded = $"(sign({n}) * ((2 * abs({n}) + {count}) // (2 * {count})))";
+        return $"(CASE WHEN {count} = 0 THEN NULL ELSE CAST(CAST({rounded} AS DECIMAL(38,0)) * CAST('0.{new string('0', scale - 1)}1' AS DECIMAL(38,{scale})) AS DECIMAL({Math.Min(38, type.Precision + 4)},{scale})) END)";
     }
 
     private static string Unscaled(string sql, (int Precision, int Scale) type) =>
