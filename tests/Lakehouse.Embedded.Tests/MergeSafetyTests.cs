@@ -258,6 +258,27 @@ public sealed class MergeSafetyTests(ServerFixture server) : IClassFixture<Serve
         DeltaTables.AssertRows(path, "1|a|10", "2|b|20");
     }
 
+    [Fact]
+    public async Task Merge_ColumnMappedTable_WritesPhysicalNamesAndReadsBack()
+    {
+        using var dir = new TempDirectory("merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        var schema = new Lakehouse.Delta.Schema.StructType([
+            new("id", Lakehouse.Delta.Schema.PrimitiveType.Long), new("name", Lakehouse.Delta.Schema.PrimitiveType.String), new("amount", Lakehouse.Delta.Schema.PrimitiveType.Long)]);
+        Lakehouse.Delta.DeltaTable.ForPath(path).Create(schema, properties: new Dictionary<string, string> { ["delta.columnMapping.mode"] = "name" });
+        var rows = await spark.SqlAsync("SELECT CAST(id AS BIGINT) AS id, name, CAST(amount AS BIGINT) AS amount FROM (VALUES (1, 'a', 10), (2, 'b', 20)) AS v(id, name, amount)");
+        await rows.Write.Format("delta").Mode("append").SaveAsync(path);
+
+        var merge = Merge(path, Source("(2, 'B', 21), (3, 'c', 30)"), "t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 2, 1, 0, 1 }, await MergeAsync(spark, merge));
+
+        DeltaTables.AssertRows(path, "1|a|10", "2|B|21", "3|c|30");
+        Assert.All(DeltaTables.Commit(path, 2).Where(a => a.Add is not null), a => Assert.DoesNotContain("\"name\"", a.Add!.Stats, StringComparison.Ordinal));
+    }
+
     /// <summary>Rows as id|name|amount whether the reader puts the partition column in schema order or last.</summary>
     private static string Reorder(string row)
     {

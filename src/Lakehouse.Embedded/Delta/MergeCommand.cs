@@ -114,7 +114,7 @@ internal static class MergeCommand
         Classify(session, snapshot, candidates, clauses, condition, sourceTable, classTable, targetAlias, sourceAlias);
         CheckSingleMatch(session, clauses, classTable);
         var counts = Counts(session, clauses, classTable);
-        var touchedPaths = Strings(session, $"SELECT DISTINCT {DeltaScanSql.FileColumn} FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} OR {ClauseColumn} > {MergeClause.NotMatchedBySourceBase}").ToHashSet(StringComparer.Ordinal);
+        var touchedPaths = QueryValues.Strings(session, $"SELECT DISTINCT {DeltaScanSql.FileColumn} FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} OR {ClauseColumn} > {MergeClause.NotMatchedBySourceBase}").ToHashSet(StringComparer.Ordinal);
         var touched = candidates.Where(f => touchedPaths.Contains(f.Path)).ToList();
         var rewriteStarted = DateTimeOffset.UtcNow;
 
@@ -122,7 +122,7 @@ internal static class MergeCommand
         var rowsSql = touched.Count == 0 && counts.Inserted == 0 ? null
             : Output(session, snapshot, touched, clauses, finalFields, classTable, sourceTable, targetAlias, sourceAlias);
         var parameters = Parameters(merge, clauses);
-        var numSourceRows = Count(session, $"SELECT count(*) FROM {SqlText.Ident(sourceTable)}");
+        var numSourceRows = QueryValues.Count(session, $"SELECT count(*) FROM {SqlText.Ident(sourceTable)}");
         CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", parameters, touched, rowsSql, newMetadata), settings, (adds, outputRows) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -189,7 +189,7 @@ internal static class MergeCommand
             return;
         }
 
-        var duplicates = Count(session, $"SELECT count(*) FROM (SELECT 1 FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} "
+        var duplicates = QueryValues.Count(session, $"SELECT count(*) FROM (SELECT 1 FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} "
             + $"GROUP BY {DeltaScanSql.FileColumn}, {DeltaScanSql.PositionColumn} HAVING count(*) > 1)");
         if (duplicates > 0)
         {
@@ -211,7 +211,7 @@ internal static class MergeCommand
                 + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatchedBySource && c.Action == MergeActionKind.Update)})), "
                 + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatchedBySource && c.Action == MergeActionKind.Delete)})), "
                 + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatched)})) FROM {SqlText.Ident(classTable)}";
-        var values = Longs(session, sql);
+        var values = QueryValues.Longs(session, sql);
         return new RowCounts(values[0], values[1], values[2], values[3], values[4]);
     }
 
@@ -265,34 +265,5 @@ internal static class MergeCommand
             ["notMatchedPredicates"] = Predicates(c => c.IsNotMatched),
             ["notMatchedBySourcePredicates"] = Predicates(c => c.IsNotMatchedBySource),
         };
-    }
-
-    internal static long Count(EngineSession session, string sql) => Longs(session, sql)[0];
-
-    internal static long[] Longs(EngineSession session, string sql)
-    {
-        foreach (var batch in session.QueryAsync(sql, CancellationToken.None).ToBlockingEnumerable())
-        {
-            if (batch.Length > 0)
-            {
-                return Enumerable.Range(0, batch.ColumnCount).Select(i => Convert.ToInt64(ArrowResults.Value(batch.Column(i), 0) ?? 0L, CultureInfo.InvariantCulture)).ToArray();
-            }
-        }
-
-        throw new InvalidOperationException("A count query returned no row: " + sql);
-    }
-
-    internal static List<string> Strings(EngineSession session, string sql)
-    {
-        var result = new List<string>();
-        foreach (var batch in session.QueryAsync(sql, CancellationToken.None).ToBlockingEnumerable())
-        {
-            for (var i = 0; i < batch.Length; i++)
-            {
-                result.Add((string)ArrowResults.Value(batch.Column(0), i)!);
-            }
-        }
-
-        return result;
     }
 }

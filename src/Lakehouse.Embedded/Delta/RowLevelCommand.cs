@@ -126,7 +126,7 @@ internal static class RowLevelCommand
         var columns = string.Join(", ", new[] { "__fid" }.Concat(partitions.Select(p => SqlText.Ident(p.Name))));
         try
         {
-            var hits = MergeCommand.Strings(session,
+            var hits = QueryValues.Strings(session,
                 $"SELECT CAST(__fid AS VARCHAR) FROM (VALUES {string.Join(", ", rows)}) AS {SqlText.Ident(alias)}({columns}) WHERE ({conditionSql}) IS TRUE")
                 .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet();
             return files.Where((_, i) => hits.Contains(i)).ToList();
