@@ -102,6 +102,7 @@ public static class JobHost
             return JobExitCodes.BadInput;
         }
 
+        var startedAt = DateTimeOffset.UtcNow;
         try
         {
             var settings = new RunSettings { RunId = runId, Interval = options.Interval };
@@ -115,6 +116,8 @@ public static class JobHost
         {
             var errorKind = ErrorKinds.Classify(e);
             log.Error(e, "{Job} {Target} failed before it ran ({ErrorKind}): {Message}", kind, target, errorKind, e.Message);
+            // A run that never started (no engine, unknown target) still reports its failure, like any failed run.
+            await PublishAsync(FailedBeforeRun(kind, target, runId, config, startedAt, errorKind, e.Message), options, log).ConfigureAwait(false);
             return JobExitCodes.ForErrorKind(errorKind);
         }
         finally
@@ -159,6 +162,44 @@ public static class JobHost
             Format = JobLoggingOptions.ParseFormat(options.LogFormat),
             Secrets = [.. config.Sources.SelectMany(s => s.Http?.Headers.Values ?? [])],
         });
+    }
+
+    /// <summary>The report of a run that failed before the runner started it, labelled as the runner would have.</summary>
+    private static JobRunReport FailedBeforeRun(
+        JobKind kind, string target, string runId, PipelineConfig config, DateTimeOffset startedAt, string errorKind, string error)
+    {
+        var job = kind.ToString().ToLowerInvariant();
+        var quality = kind == JobKind.Quality;
+        string? table;
+        try
+        {
+            table = kind switch
+            {
+                JobKind.Bronze => config.Source(target).BronzeTable,
+                JobKind.Silver => config.Source(target).SilverTable,
+                JobKind.Gold => config.Model(target).Table,
+                _ => target,
+            };
+        }
+        catch (PipelineConfigException)
+        {
+            // The target is not in the pipeline file; the failure is still reported under the name given.
+            table = quality ? target : null;
+        }
+
+        return new JobRunReport
+        {
+            RunId = runId,
+            Job = job,
+            Layer = quality ? target.Split('.')[0] : job,
+            Source = quality ? target.Split('.').ElementAtOrDefault(1) : target,
+            Table = table,
+            StartedAt = startedAt,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Status = errorKind == ErrorKinds.QualityGate ? JobStatus.QualityGateFailed : JobStatus.Failed,
+            ErrorKind = errorKind,
+            Error = error,
+        };
     }
 
     /// <summary>Hands the finished run's report to observability: the summary event, then the metrics (push and/or

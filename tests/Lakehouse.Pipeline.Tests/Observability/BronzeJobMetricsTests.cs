@@ -39,6 +39,21 @@ public sealed class BronzeJobMetricsTests(MonitoringStack stack)
         Assert.Single(await stack.QueryAsync("push_time_seconds" + sel));
     }
 
+    [MonitoringFact]
+    public async Task RunAsync_SourceNotInThePipelineFile_ExitsBadInputAndPushesTheFailure()
+    {
+        using var dir = new TempDirectory("obs-bronze-unknown");
+        var config = WritePipeline(dir, SampleReports.UniqueSource("known"));
+        var unknown = SampleReports.UniqueSource("unknown");
+
+        Assert.Equal(JobExitCodes.BadInput, await RunBronzeAsync(config, unknown, "run-unknown", stack.PushgatewayUrl.ToString()));
+
+        // docs/pipeline-jobs.md: exit code 2 is bad configuration or input; JobRunReport.ErrorKind names it bad_input.
+        var failed = Assert.Single(await stack.WaitForAsync($"lakehouse_job_failed{{job=\"bronze\",source=\"{unknown}\"}}", r => r.Count == 1));
+        Assert.Equal("bad_input", MonitoringStack.Label(failed, "error_kind"));
+        Assert.Equal(0, MonitoringStack.Value(Assert.Single(await stack.QueryAsync($"lakehouse_job_succeeded{{source=\"{unknown}\"}}"))));
+    }
+
     [Fact]
     public async Task RunAsync_PushgatewayDown_JobKeepsItsOwnExitCode()
     {
