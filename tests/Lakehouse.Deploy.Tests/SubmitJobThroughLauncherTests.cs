@@ -1,3 +1,7 @@
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Demo;
+using Lakehouse.Pipeline.Hosting;
+
 namespace Lakehouse.Deploy.Tests;
 
 /// <summary>
@@ -82,6 +86,49 @@ public sealed class SubmitJobThroughLauncherTests(LauncherBuild launcher) : IDis
             [$"SPARK_REMOTE=sc://localhost:{port}", "arg=--source", "arg=orders", "arg=--run-id", "arg=manual__2026-11-23T06:00:00+00:00"],
             result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("stopped", File.ReadAllLines(record).Last());
+    }
+
+    [Fact]
+    public void Run_RealJobExecutablesWithRemoteLocal_BronzeThenSilverSucceedThroughTheLauncher()
+    {
+        // The jobs as built (apphost + assemblies), run from the command lines submit-job.sh builds, with --remote local
+        // in their own arguments so that they use the embedded engine instead of the stand-in's Connect port.
+        Directory.CreateDirectory(_dir.Combine("demo"));
+        var pipelineFile = _dir.Combine("demo", "lakehouse.yaml");
+        File.WriteAllText(pipelineFile, DemoData.PipelineFile);
+        var config = PipelineConfigLoader.Load(pipelineFile);
+        DemoData.Generate(config.Landing, new DemoOptions { Rows = 50, Batch = 1 });
+        var sparkHome = StandInSparkHome("spark-core_2.13-4.0.1.jar");
+
+        foreach (var job in new[] { "bronze", "silver" })
+        {
+            var result = SubmitJobScript.Run(
+                [job, "--source", "orders", "--config", pipelineFile, "--remote", "local", "--run-id", "deploy-test-run-1"],
+                new Dictionary<string, string?>
+                {
+                    ["SPARK_HOME"] = sparkHome,
+                    ["LAKEHOUSE_JOBS_DIR"] = BuiltExecutables.JobDirectory(job),
+                    ["LAKEHOUSE_LAUNCHER_JAR"] = launcher.Jar,
+                    ["STANDIN_CLASSPATH"] = launcher.ClassPath,
+                    ["STANDIN_RECORD"] = _dir.Combine($"{job}.record"),
+                    [BuiltExecutables.DotnetRoot.Key] = BuiltExecutables.DotnetRoot.Value,
+                });
+
+            Assert.True(result.ExitCode == 0, $"{job}: {result}");
+            Assert.Equal("stopped", File.ReadAllLines(_dir.Combine($"{job}.record")).Last());
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(TableLocations.Path(config, "silver.orders"), "_delta_log")));
+    }
+
+    private string StandInSparkHome(string coreJar)
+    {
+        var sparkHome = _dir.Combine("spark-home");
+        Directory.CreateDirectory(Path.Combine(sparkHome, "jars"));
+        Directory.CreateDirectory(Path.Combine(sparkHome, "bin"));
+        File.WriteAllBytes(Path.Combine(sparkHome, "jars", coreJar), []);
+        WriteExecutable(Path.Combine(sparkHome, "bin", "spark-submit"), StandInSparkSubmit);
+        return sparkHome;
     }
 
     private static void WriteExecutable(string path, string text)
