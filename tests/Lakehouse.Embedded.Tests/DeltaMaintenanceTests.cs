@@ -115,6 +115,25 @@ public sealed class DeltaMaintenanceTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task VacuumAsync_DryRunThroughTheApi_ListsTheRemovedFileAndDeletesNothing()
+    {
+        using var dir = new TempDirectory("maint");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)", "(2, 'b', 20)");
+        await RunAsync(spark, new DeltaRelation { DeleteFromTable = new DeleteFromTable { Target = Target(path), Condition = Expr("id = 1") } });
+        await spark.Conf.SetAsync("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+        var removed = Snapshot.Load(path).Tombstones.Select(t => t.Path).Single();
+
+        // The client sends VACUUM … RETAIN 0 HOURS DRY RUN as SQL (Delta Connect has no dry-run field).
+        var listed = await (await Lakehouse.Spark.Delta.DeltaTable.ForPath(spark, path).VacuumAsync(0, dryRun: true)).CollectAsync();
+
+        Assert.Equal("file:" + new Uri(Path.Combine(path, removed)).AbsolutePath, listed.Single()[0]);
+        Assert.Equal(2, Directory.GetFiles(path, "*.parquet").Length);
+        DeltaTables.AssertRows(path, "2|b|20");
+    }
+
+    [Fact]
     public async Task IsDeltaTableAndScan_ReadTheTable()
     {
         using var dir = new TempDirectory("maint");

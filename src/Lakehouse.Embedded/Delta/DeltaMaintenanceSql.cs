@@ -63,15 +63,28 @@ internal static class DeltaMaintenanceSql
     /// <summary>VACUUM: deletes what the table no longer needs; returns the table path (one row), as Delta's VACUUM does.</summary>
     public static string Vacuum(EngineSession session, VacuumTable vacuum)
     {
+        var (path, _) = RunVacuum(session, vacuum, dryRun: false);
+        return $"SELECT {SqlText.Str(new Uri(path).AbsoluteUri)} AS \"path\"";
+    }
+
+    /// <summary>VACUUM … DRY RUN: deletes nothing; the files VACUUM would delete, fully qualified as Delta lists them.</summary>
+    public static IReadOnlyList<string> VacuumDryRun(EngineSession session, VacuumTable vacuum)
+    {
+        var (path, result) = RunVacuum(session, vacuum, dryRun: true);
+        return [.. result.Files.Select(f => "file:" + new Uri(System.IO.Path.Combine(path, f)).AbsolutePath)];
+    }
+
+    private static (string Path, VacuumResult Result) RunVacuum(EngineSession session, VacuumTable vacuum, bool dryRun)
+    {
         var path = DeltaTarget.PathOf(session, vacuum.Table);
         DmlTable.Load(path);
         var options = new VacuumOptions
         {
             Retention = vacuum.HasRetentionHours ? TimeSpan.FromHours(vacuum.RetentionHours) : null,
             DisableRetentionCheck = session.Config.Get(RetentionCheckKey) is { } v && v.Equals("false", StringComparison.OrdinalIgnoreCase),
+            DryRun = dryRun,
         };
-        DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Vacuum.Run(path, options));
-        return $"SELECT {SqlText.Str(new Uri(path).AbsoluteUri)} AS \"path\"";
+        return (path, DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Vacuum.Run(path, options)));
     }
 
     /// <summary>Whether <paramref name="path"/> holds a Delta table: one boolean row.</summary>

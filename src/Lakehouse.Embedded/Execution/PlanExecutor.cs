@@ -88,6 +88,11 @@ internal static partial class PlanExecutor
             case Spark.Protos.Command.CommandTypeOneofCase.SqlCommand:
                 var sc = command.SqlCommand;
                 var query = sc.Input is { RelTypeCase: Relation.RelTypeOneofCase.Sql } input ? input.Sql.Query : sc.Sql;
+                if (Delta.VacuumStatement.TryRun(session, query) is { } vacuumRows)
+                {
+                    return new ExecutionItem.SqlResultItem(vacuumRows);
+                }
+
                 if (!QueryStart().IsMatch(query))
                 {
                     throw Errors.Unsupported("sql statement", $"The SQL statement '{Truncate(query)}' (only queries: SELECT / WITH / VALUES / FROM)");

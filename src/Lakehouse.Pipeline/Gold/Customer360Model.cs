@@ -23,6 +23,9 @@ internal sealed class Customer360Model : GoldModel
             .Agg(
                 Count(Lit(1)).Alias("order_count"),
                 Sum(Col("amount")).Alias("order_value"),
+                // avg of a decimal is exact in decimal(p+4, s+4) on Spark and on the embedded engine; a division of the sum by
+                // the count would be decimal(38,2) / decimal(20,0), wider than the embedded engine divides exactly.
+                Avg(Col("amount")).Alias("mean_order_value"),
                 Min(Col("order_date")).Alias("first_order"),
                 Max(Col("order_date")).Alias("last_order"));
 
@@ -39,8 +42,8 @@ internal sealed class Customer360Model : GoldModel
                 Col("country"),
                 orders.Alias("orders"),
                 Money(Coalesce(Col("order_value"), Lit(0m))).Alias("lifetime_value"),
-                // Half up to cents; null for a customer without orders rather than a division by zero.
-                Money(When(orders > 0, Round(Col("order_value") / orders, 2))).Alias("avg_order_value"),
+                // Half up to cents; null for a customer without orders (no row in the left join).
+                Money(Round(Col("mean_order_value"), 2)).Alias("avg_order_value"),
                 Col("first_order").Alias("first_order_date"),
                 Col("last_order").Alias("last_order_date"),
                 DateDiff(Today(now), Col("signup_date")).Alias("tenure_days"));
