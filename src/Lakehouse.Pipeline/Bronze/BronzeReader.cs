@@ -56,7 +56,9 @@ internal sealed class BronzeReader(SparkSession spark, SourceConfig source)
     private DataFrameReader Reader()
     {
         var format = LandingListing.Extension(source.Format);
-        return spark.Read.Format(format).Options(source.Options);
+        var reader = spark.Read.Format(format).Options(source.Options);
+        // An HTTP source's landing files are whole response bodies (a JSON array, possibly pretty-printed), not JSON lines.
+        return source.Format == SourceFormat.Http && !source.Options.ContainsKey("multiLine") ? reader.Option("multiLine", "true") : reader;
     }
 
     private DataFrameReader Permissive() =>

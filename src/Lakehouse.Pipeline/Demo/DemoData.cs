@@ -43,7 +43,7 @@ public static partial class DemoData
 
     private static DemoBatch WriteFirst(string root, DemoPlan plan, OrderSimulation orders, CustomerSimulation customers, ProductSimulation products)
     {
-        using var orderFile = new LandingFile(root, "orders", 1, "json");
+        using var orderFile = new DemoFileWriter(root, "orders", 1, "json");
         for (var i = 1; i <= plan.Orders; i++)
         {
             var anomaly = orders.Anomalies.GetValueOrDefault(i);
@@ -55,7 +55,7 @@ public static partial class DemoData
             }
         }
 
-        using var customerFile = new LandingFile(root, "customers", 1, "csv", DemoFormat.CustomerHeader);
+        using var customerFile = new DemoFileWriter(root, "customers", 1, "csv", DemoFormat.CustomerHeader);
         for (var j = 1; j <= plan.Customers; j++)
         {
             var line = DemoFormat.Customer(customers.Base(j));
@@ -66,7 +66,7 @@ public static partial class DemoData
             }
         }
 
-        using var productFile = new LandingFile(root, "products", 1, "json");
+        using var productFile = new DemoFileWriter(root, "products", 1, "json");
         var productDuplicates = products.DuplicateCount;
         for (var j = 1; j <= plan.Products; j++)
         {
@@ -109,7 +109,7 @@ public static partial class DemoData
     {
         var batch = plan.Batch;
         var (updates, late, deletes) = orders.Advance(batch);
-        using var orderFile = new LandingFile(root, "orders", batch, "json");
+        using var orderFile = new DemoFileWriter(root, "orders", batch, "json");
         for (var i = plan.OrdersThrough(batch - 1) + 1; i <= plan.OrdersThrough(batch); i++)
         {
             orderFile.Write(DemoFormat.Order(orders.Base(i)));
@@ -122,7 +122,7 @@ public static partial class DemoData
         }
 
         var changedCustomers = customers.Advance(batch);
-        using var customerFile = new LandingFile(root, "customers", batch, "csv", DemoFormat.CustomerHeader);
+        using var customerFile = new DemoFileWriter(root, "customers", batch, "csv", DemoFormat.CustomerHeader);
         for (var j = plan.CustomersThrough(batch - 1) + 1; j <= plan.CustomersThrough(batch); j++)
         {
             customerFile.Write(DemoFormat.Customer(customers.Base(j)));
@@ -134,7 +134,7 @@ public static partial class DemoData
         }
 
         var changedProducts = products.Advance(batch);
-        using var productFile = new LandingFile(root, "products", batch, "json");
+        using var productFile = new DemoFileWriter(root, "products", batch, "json");
         foreach (var row in changedProducts)
         {
             productFile.Write(DemoFormat.Product(row));

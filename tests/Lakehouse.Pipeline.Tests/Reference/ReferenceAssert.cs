@@ -63,6 +63,38 @@ internal static class ReferenceAssert
         }
     }
 
+    public static void UserEngagementEqual(IReadOnlyList<RefUserEngagement> expected, IReadOnlyList<Row> actual)
+    {
+        var rows = actual.ToDictionary(r => Long(r["user_id"])!.Value);
+        Assert.Equal(expected.Select(e => e.UserId).Order(), rows.Keys.Order());
+        foreach (var e in expected)
+        {
+            var r = rows[e.UserId];
+            var because = $"user_engagement of {e.UserId}";
+            Same(e.Name, r["name"], because);
+            Same(e.Username, r["username"], because);
+            Same(e.Email, r["email"], because);
+            Same(e.Posts, Long(r["posts"]), because);
+            Same(e.CommentsReceived, Long(r["comments_received"]), because);
+            Same(e.CommentsMade, Long(r["comments_made"]), because);
+        }
+    }
+
+    public static void TopPostsEqual(IReadOnlyList<RefTopPost> expected, IReadOnlyList<Row> actual)
+    {
+        var rows = actual.OrderBy(r => Long(r["rank"])).ToList();
+        Assert.Equal(expected.Count, rows.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var because = $"top_posts rank {expected[i].Rank}";
+            Same(expected[i].Rank, Long(rows[i]["rank"]), because);
+            Same(expected[i].PostId, Long(rows[i]["post_id"]), because);
+            Same(expected[i].UserId, Long(rows[i]["user_id"]), because);
+            Same(expected[i].Title, rows[i]["title"], because);
+            Same(expected[i].CommentCount, Long(rows[i]["comment_count"]), because);
+        }
+    }
+
     internal static long? Long(object? value) => value is null ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
     internal static decimal? Dec(object? value) => value is null ? null : Convert.ToDecimal(value, CultureInfo.InvariantCulture);

@@ -4,13 +4,17 @@ namespace Lakehouse.Pipeline.Tests.Reference;
 
 /// <summary>
 /// The cleaning functions of the pipeline file, as Spark defines them, on raw strings. Casts are "try" casts: a value
-/// that does not parse becomes null, and the row expectations decide what happens to the row (the demo pipeline file
-/// quarantines a null quantity).
+/// that does not parse becomes null, and the row is quarantined by the implicit cast rule (<see cref="CastFailed"/>).
 /// </summary>
 internal static class ReferenceCasts
 {
-    /// <summary>Spark's <c>trim</c> removes the space character only (not tabs or other whitespace).</summary>
-    public static string? Trim(string? value) => value?.Trim(' ');
+    /// <summary>Spark's <c>trim</c> removes the space character only (not tabs or other whitespace); the pipeline's
+    /// <c>trim</c> rule then turns blank text into null (src/Lakehouse.Pipeline/Silver/Cleaning.cs).</summary>
+    public static string? Trim(string? value) => value?.Trim(' ') is { Length: > 0 } t ? t : null;
+
+    /// <summary>The implicit <c>cast_&lt;column&gt;</c> rule: a non-empty value whose cast gave null fails (and is
+    /// quarantined); empty text casts to null without failing.</summary>
+    public static bool CastFailed(string? raw, object? result) => !string.IsNullOrEmpty(raw) && result is null;
 
     public static string? Lower(string? value) => value?.ToLowerInvariant();
 

@@ -8,8 +8,9 @@ namespace Lakehouse.Pipeline.Tests.Reference;
 /// <list type="number">
 /// <item>Records arrive in file-name order, then line order (the demo's file names sort by batch).</item>
 /// <item>A malformed line (not JSON) is kept by bronze with every column null, so silver sees a row of nulls.</item>
-/// <item>Cleaning, in the order of the <c>clean</c> block: trim (spaces), lower, cast (a value that does not parse
-///   becomes null), defaults (only for nulls).</item>
+/// <item>Cleaning, in the order rename, trim (spaces; blank text becomes null), lower, cast, defaults (only for
+///   nulls). A non-empty value that does not cast quarantines its row (the implicit <c>cast_&lt;column&gt;</c> rule);
+///   empty text casts to null.</item>
 /// <item>Row expectations: a row fails a rule unless its condition is TRUE (false and NULL fail, as a filter would);
 ///   <c>quarantine</c> and <c>drop</c> remove it from silver, <c>warn</c> keeps it.</item>
 /// <item>Of the remaining rows, the latest per business key wins: greatest <c>sequence</c> (<c>updated_at</c>), then
@@ -59,7 +60,7 @@ internal sealed class ReferenceSilver
     /// <summary>Order records (lines) read from landing, malformed ones included.</summary>
     public int OrderRecords { get; }
 
-    /// <summary>Order records that failed a quarantine expectation (has_order_id, has_customer, valid_quantity, amount_not_negative).</summary>
+    /// <summary>Order records quarantined: a failed cast or a failed expectation (has_order_id, has_customer, valid_quantity, amount_not_negative).</summary>
     public int QuarantinedOrders { get; }
 
     public int QuarantinedCustomers { get; }
@@ -92,7 +93,13 @@ internal sealed class ReferenceSilver
         var amount = Decimal(record["amount"], 12, 2);
         var orderTs = Timestamp(record["order_ts"]);
         var updatedAt = Timestamp(record["updated_at"]);
-        var deleted = Boolean(record["is_deleted"]) ?? false;
+        var deletedFlag = Boolean(record["is_deleted"]);
+        var deleted = deletedFlag ?? false;
+        if (CastFailed(record["quantity"], quantity) || CastFailed(record["amount"], amount) || CastFailed(record["order_ts"], orderTs)
+            || CastFailed(record["updated_at"], updatedAt) || CastFailed(record["is_deleted"], deletedFlag))
+        {
+            return (null, deleted);
+        }
 
         // expectations: has_order_id, has_customer, valid_quantity (quantity IS NOT NULL AND quantity > 0),
         // amount_not_negative (amount >= 0; a null amount is not TRUE, so it fails too).
@@ -108,10 +115,12 @@ internal sealed class ReferenceSilver
     private static RefCustomer? CleanCustomer(RawRecord record)
     {
         var id = Trim(record["customer_id"]);
-        return id is null
+        var signup = Date(record["signup_date"]);
+        var updated = Timestamp(record["updated_at"]);
+        return id is null || CastFailed(record["signup_date"], signup) || CastFailed(record["updated_at"], updated)
             ? null
             : new RefCustomer(id, Trim(record["name"]), Lower(Trim(record["email"])), Trim(record["country"]), Trim(record["region"]),
-                Lower(Trim(record["segment"])), Date(record["signup_date"]), Timestamp(record["updated_at"]));
+                Lower(Trim(record["segment"])), signup, updated);
     }
 
     /// <summary>The products source: trim, lower category, price as decimal(10,2); has_product_id and price_not_negative quarantine.</summary>
@@ -119,8 +128,9 @@ internal sealed class ReferenceSilver
     {
         var id = Trim(record["product_id"]);
         var price = Decimal(record["price"], 10, 2);
-        return id is null || price is not >= 0
+        var updated = Timestamp(record["updated_at"]);
+        return id is null || price is not >= 0 || CastFailed(record["price"], price) || CastFailed(record["updated_at"], updated)
             ? null
-            : new RefProduct(id, Trim(record["name"]), Lower(Trim(record["category"])), price, Timestamp(record["updated_at"]));
+            : new RefProduct(id, Trim(record["name"]), Lower(Trim(record["category"])), price, updated);
     }
 }

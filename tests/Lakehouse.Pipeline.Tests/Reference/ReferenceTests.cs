@@ -13,7 +13,7 @@ public sealed class ReferenceTests
         Write(dir.Combine("customers", "customers-batch-0001-part-000.csv"),
             "customer_id,name,email,country,region,segment,signup_date,updated_at",
             "C1,Ann,\"  Ann@X.COM \",US,NA,Consumer,2026-01-01,2026-01-01 00:00:00",
-            "C2,Bob,,DE,EMEA,corporate,2026-02-01,2026-02-01 00:00:00",
+            "C2,Bob,\"   \",DE,EMEA,corporate,2026-02-01,2026-02-01 00:00:00",
             "C3,Cy,cy@x.com,JP,APAC,consumer,2026-02-20,2026-02-20 00:00:00");
         Write(dir.Combine("products", "products-batch-0001-part-000.json"),
             """{"product_id":"P1","name":"Pen","category":"Office","price":2.50,"updated_at":"2026-01-01 00:00:00"}""",
@@ -29,25 +29,26 @@ public sealed class ReferenceTests
             """{"order_id":"O8","customer_id":"C3",""");
         Write(dir.Combine("orders", "orders-batch-0002-part-000.json"),
             // O1 cancelled (newer), then a late version of O1 that must lose; O3 deleted; O4 a new status;
-            // O9 new for C3; X1 of an unknown customer.
+            // O9 new for C3 without a status; X1 of an unknown customer; O10 with an order_ts that does not cast.
             Order("O1", "C1", "P1", "4", "10.00", "cancelled", "2026-02-10 10:00:00", "2026-02-15 00:00:00"),
             Order("O1", "C1", "P1", "4", "99.00", "placed", "2026-02-10 10:00:00", "2026-02-10 10:00:01"),
             Order("O3", "C2", "P1", "2", "5.00", "placed", "2026-02-10 09:00:00", "2026-02-15 00:00:00", deleted: true),
             Order("O4", "C2", "P2", "1", "10.00", "delivered", "2026-02-12 08:00:00", "2026-02-15 00:00:00"),
             Order("O9", "C3", "P1", "3", "7.50", null, "2026-02-11 01:00:00", "2026-02-15 00:00:00"),
-            Order("X1", "C9", "P1", "1", "2.50", "placed", "2026-02-11 01:00:00", "2026-02-15 00:00:00"));
+            Order("X1", "C9", "P1", "1", "2.50", "placed", "2026-02-11 01:00:00", "2026-02-15 00:00:00"),
+            Order("O10", "C3", "P1", "1", "2.50", "placed", "soon", "2026-02-15 00:00:00"));
 
         var silver = ReferenceSilver.Compute(dir.Path);
 
-        Assert.Equal(14, silver.OrderRecords);
-        Assert.Equal(4, silver.QuarantinedOrders); // O5 (no customer), O6 (quantity "abc"), O7 (negative), the truncated line
+        Assert.Equal(15, silver.OrderRecords);
+        Assert.Equal(5, silver.QuarantinedOrders); // O5 (no customer), O6 (quantity "abc"), O7 (negative), the truncated line, O10 (order_ts "soon")
         Assert.Equal(["O1", "O2", "O4", "O9", "X1"], silver.Orders.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("cancelled", silver.Orders["O1"].Status);
         Assert.Equal(10.00m, silver.Orders["O1"].Amount);
         Assert.Equal("shipped", silver.Orders["O2"].Status);
         Assert.Equal("unknown", silver.Orders["O9"].Status);
         Assert.Equal("ann@x.com", silver.Customers["C1"].Email);
-        Assert.Null(silver.Customers["C2"].Email);
+        Assert.Null(silver.Customers["C2"].Email); // blank text trims to null
         Assert.Equal("consumer", silver.Customers["C1"].Segment);
         Assert.Equal("office", silver.Products["P1"].Category);
 

@@ -7,7 +7,7 @@ namespace Lakehouse.Pipeline.Demo;
 /// (<c>orders/orders-batch-0002-part-000.json</c>), so that a batch is always a new set of files and large batches
 /// are several files an engine can read in parallel.
 /// </summary>
-internal sealed class LandingFile : IDisposable
+internal sealed class DemoFileWriter : IDisposable
 {
     public const int LinesPerPart = 1_000_000;
 
@@ -20,7 +20,7 @@ internal sealed class LandingFile : IDisposable
     private StreamWriter? _writer;
     private int _linesInPart;
 
-    public LandingFile(string landingRoot, string source, int batch, string extension, string? header = null)
+    public DemoFileWriter(string landingRoot, string source, int batch, string extension, string? header = null)
     {
         _directory = Path.Combine(landingRoot, source);
         _prefix = $"{source}-batch-{batch:D4}-part-";
@@ -57,7 +57,7 @@ internal sealed class LandingFile : IDisposable
     {
         _writer?.Dispose();
         var path = Path.GetFullPath(Path.Combine(_directory, $"{_prefix}{Paths.Count:D3}.{_extension}"));
-        _writer = new StreamWriter(path, append: false, Utf8);
+        _writer = new StreamWriter(path, append: false, Utf8, bufferSize: 1 << 16);
         Paths.Add(path);
         _linesInPart = 0;
         if (_header is not null)
