@@ -47,7 +47,7 @@ internal static class QualityJob
         }
 
         var latest = await runs.Filter((Col("job") == Lit("quality")) & (Col("table_name") == Lit(table)))
-            .OrderBy(Col("started_at").Desc(), Col("finished_at").Desc())
+            .OrderBy(Col("logged_at").Desc())
             .Select("run_id", "status", "error")
             .Limit(1)
             .CollectAsync(ct).ConfigureAwait(false);
