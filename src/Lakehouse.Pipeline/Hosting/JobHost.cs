@@ -3,6 +3,7 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Observability;
 using Lakehouse.Pipeline.Runs;
 using Lakehouse.Spark;
+using Lakehouse.Spark.Connect;
 using Serilog;
 
 namespace Lakehouse.Pipeline.Hosting;
@@ -128,8 +129,19 @@ public static class JobHost
 
     /// <summary>Opens the session: <c>local</c> registers the embedded engine over the pipeline's warehouse first.</summary>
     /// <exception cref="PipelineInputException">The remote is <c>local</c> and this process has no embedded engine.</exception>
-    public static async Task<SparkSession> ConnectAsync(
-        string remote, PipelineConfig config, Action<string>? registerLocalEngine, CancellationToken cancellationToken = default)
+    public static Task<SparkSession> ConnectAsync(
+        string remote, PipelineConfig config, Action<string>? registerLocalEngine, CancellationToken cancellationToken = default) =>
+        ConnectAsync(remote, config, registerLocalEngine, EngineRetry, cancellationToken);
+
+    /// <summary>
+    /// How long a job keeps retrying an engine that does not answer (transient gRPC codes only): 8 retries, backoff
+    /// from 50 ms growing 4× up to 15 s, about a minute in all. Then the job fails as retryable (exit 6) and the
+    /// scheduler's own retries take over, instead of PySpark's default of about ten minutes per call.
+    /// </summary>
+    internal static SparkConnectRetryOptions EngineRetry { get; } = new() { MaxRetries = 8, MaxBackoff = TimeSpan.FromSeconds(15) };
+
+    internal static async Task<SparkSession> ConnectAsync(
+        string remote, PipelineConfig config, Action<string>? registerLocalEngine, SparkConnectRetryOptions retry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (remote == "local")
@@ -142,7 +154,7 @@ public static class JobHost
             registerLocalEngine(config.Warehouse);
         }
 
-        return await SparkSession.Builder().Remote(remote).CreateAsync(cancellationToken).ConfigureAwait(false);
+        return await SparkSession.Builder().Remote(remote).Retry(retry).CreateAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The run's logger (docs/metrics.md, Logs): every event carries the run id, job, layer and source (and

@@ -37,6 +37,27 @@ public sealed class JobHostTests
     }
 
     [Fact]
+    public async Task ConnectAsync_NothingListens_FailsAsRetryableEngineUnavailable()
+    {
+        using var dir = new TempDirectory("jobhost");
+        File.WriteAllText(dir.Combine("lakehouse.yaml"), Yaml);
+        var config = Lakehouse.Pipeline.Configuration.PipelineConfigLoader.Load(dir.Combine("lakehouse.yaml"));
+        // A port that was free a moment ago: nothing answers, so every attempt is UNAVAILABLE.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var oneRetry = new Lakehouse.Spark.Connect.SparkConnectRetryOptions { MaxRetries = 1 };
+
+        await using var spark = await JobHost.ConnectAsync($"sc://127.0.0.1:{port}", config, null, oneRetry, CancellationToken.None);
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => spark.Range(1).CountAsync());
+
+        Assert.Equal(ErrorKinds.EngineUnavailable, ErrorKinds.Classify(e));
+        Assert.Equal(JobExitCodes.Retryable, JobExitCodes.ForErrorKind(ErrorKinds.Classify(e)));
+    }
+
+    [Fact]
     public async Task RunAsync_Bronze_SucceedsAndWritesOneJobRunRow()
     {
         await using var h = await PipelineHarness.StartAsync();
