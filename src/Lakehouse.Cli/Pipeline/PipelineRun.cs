@@ -10,8 +10,11 @@ namespace Lakehouse.Cli.Pipeline;
 /// <summary>Runs a pipeline's whole graph with a live progress table and a summary; shared by run and demo.</summary>
 internal static class PipelineRun
 {
+    // publish: the job options naming the Pushgateway / metrics file each task's metrics go to, as the job executables
+    // publish them; null (the demo) publishes nothing.
     public static async Task<int> RunAsync(
-        CliContext context, PipelineConfig config, string remote, RunSettings settings, string logFile, int parallelism, CancellationToken ct)
+        CliContext context, PipelineConfig config, string remote, RunSettings settings, string logFile, int parallelism, CancellationToken ct,
+        JobOptions? publish = null)
     {
         if (remote == "local")
         {
@@ -75,6 +78,17 @@ internal static class PipelineRun
         }
 
         console.Write(Summary(outcomes));
+        if (publish is { Pushgateway: not null } or { MetricsFile: not null })
+        {
+            foreach (var o in outcomes.Where(o => o.Report is not null))
+            {
+                // Each task is its own group on the Pushgateway, as its job executable's run would be; a metrics file
+                // per task: "metrics.prom" → "metrics.<task id>.prom".
+                var file = publish.MetricsFile is { } f ? Path.ChangeExtension(f, null) + "." + o.Task.Id + Path.GetExtension(f) : null;
+                await JobHost.PublishAsync(o.Report!, publish with { MetricsFile = file }, log).ConfigureAwait(false);
+            }
+        }
+
         var code = GraphRunner.ExitCode(outcomes);
         foreach (var failed in outcomes.Where(o => o.State is TaskState.Failed or TaskState.QualityGateFailed))
         {

@@ -20,7 +20,7 @@ internal static class RunCommand
             var options = common.Read(r);
             var config = PipelineConfigLoader.Load(options.ConfigPath, options.Overrides);
             var settings = new RunSettings { RunId = options.RunId ?? RunSettings.NewRunId(), Interval = options.Interval };
-            return await PipelineRun.RunAsync(context, config, options.Remote, settings, r.GetValue(logFile)!, r.GetValue(parallelism), ct).ConfigureAwait(false);
+            return await PipelineRun.RunAsync(context, config, options.Remote, settings, r.GetValue(logFile)!, r.GetValue(parallelism), ct, options).ConfigureAwait(false);
         }));
         return command;
     }

@@ -216,7 +216,10 @@ public static class JobHost
 
     /// <summary>Hands the finished run's report to observability: the summary event, then the metrics (push and/or
     /// file). Never fails the run: a bad or unreachable Pushgateway is logged (docs/metrics.md).</summary>
-    private static async Task PublishAsync(JobRunReport report, JobOptions options, ILogger log)
+    /// <param name="report">The finished run.</param>
+    /// <param name="options">The job options that name the Pushgateway and the metrics file.</param>
+    /// <param name="log">Where the summary event and any publishing failure go.</param>
+    public static async Task PublishAsync(JobRunReport report, JobOptions options, ILogger log)
     {
         JobLogging.Summary(log, report);
         MetricsPublishOptions metrics;
