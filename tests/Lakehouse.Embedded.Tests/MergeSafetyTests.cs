@@ -3,6 +3,8 @@ using Lakehouse.Embedded.Delta;
 using Lakehouse.Spark;
 using Lakehouse.Spark.Protos.Delta;
 using static Lakehouse.Embedded.Tests.DeltaPlans;
+using F = Lakehouse.Spark.Functions;
+using SparkDeltaTable = Lakehouse.Spark.Delta.DeltaTable;
 
 namespace Lakehouse.Embedded.Tests;
 
@@ -284,5 +286,54 @@ public sealed class MergeSafetyTests(ServerFixture server) : IClassFixture<Serve
     {
         var parts = row.Split('|');
         return parts.Length == 3 && !long.TryParse(parts[1], out _) ? row : $"{parts[0]}|{parts[2]}|{parts[1]}";
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Merge_LateSourceRowWithNewerGuard_KeepsTheNewerTargetRow(bool overwriteExistingTable)
+    {
+        using var dir = new TempDirectory("merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        if (overwriteExistingTable)
+        {
+            await (await spark.SqlAsync("SELECT 'old' AS id, 'x' AS status, TIMESTAMPTZ '2020-01-01 00:00:00+00' AS updated_at, TIMESTAMPTZ '2020-01-01 00:00:00+00' AS ing"))
+                .Write.Format("delta").Mode("overwrite").SaveAsync(path);
+        }
+
+        // Version 0 (or 1) of the table, with timestamps whose Parquet footer statistics the engine reads.
+        await (await spark.SqlAsync("SELECT * FROM (VALUES "
+                + "('1', 'placed', TIMESTAMPTZ '2026-01-01 08:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00'), "
+                + "('2', 'shipped', TIMESTAMPTZ '2026-01-01 11:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00')) AS v(id, status, updated_at, ing)"))
+            .Write.Format("delta").Mode("overwrite").SaveAsync(path);
+        var batch = (await spark.SqlAsync("SELECT * FROM (VALUES "
+                + "('1', 'shipped', TIMESTAMPTZ '2026-01-01 10:00:00+00', TIMESTAMPTZ '2026-01-02 00:00:00+00', false), "
+                + "('2', 'placed', TIMESTAMPTZ '2026-01-01 09:00:00+00', TIMESTAMPTZ '2026-01-02 00:00:00+00', false), "
+                + "('3', 'placed', TIMESTAMPTZ '2026-01-01 09:30:00+00', TIMESTAMPTZ '2026-01-02 00:00:00+00', false)) AS v(id, status, updated_at, ing, del)"))
+            .Alias("s");
+        var newer = (F.Col("s.updated_at") > F.Col("t.updated_at"))
+            | (F.Col("t.updated_at").IsNull() & F.Col("s.updated_at").IsNotNull())
+            | (F.Col("s.updated_at").EqNullSafe(F.Col("t.updated_at")) & (F.Col("s.ing") > F.Col("t.ing")));
+        var set = new Dictionary<string, Column> { ["id"] = F.Col("s.id"), ["status"] = F.Col("s.status"), ["updated_at"] = F.Col("s.updated_at"), ["ing"] = F.Col("s.ing") };
+
+        var metrics = await SparkDeltaTable.ForPath(spark, path).As("t").Merge(batch, F.Col("t.id") == F.Col("s.id"))
+            .WhenMatched(F.Col("s.del") & newer).Delete()
+            .WhenMatched(F.Col("s.del").Not() & newer).Update(set)
+            .WhenNotMatched(F.Col("s.del").Not()).Insert(set)
+            .ExecuteAsync();
+
+        // Only id 1 has a newer source row; the 09:00 row of id 2 is older than the 11:00 one stored.
+        Assert.Equal((1L, 0L, 1L), (metrics.NumUpdatedRows, metrics.NumDeletedRows, metrics.NumInsertedRows));
+        var rows = (await spark.Read.Format("delta").Load(path).CollectAsync())
+            .Select(r => (Id: (string)r.Values[0]!, Status: (string)r.Values[1]!, UpdatedAt: (DateTimeOffset)r.Values[2]!))
+            .OrderBy(r => r.Id, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+        [
+            ("1", "shipped", new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero)),
+            ("2", "shipped", new DateTimeOffset(2026, 1, 1, 11, 0, 0, TimeSpan.Zero)),
+            ("3", "placed", new DateTimeOffset(2026, 1, 1, 9, 30, 0, TimeSpan.Zero)),
+        ], rows);
     }
 }

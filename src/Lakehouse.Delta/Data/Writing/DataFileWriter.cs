@@ -9,8 +9,8 @@ internal sealed record WrittenFile(string FullPath, long Size, long Modification
 
 /// <summary>
 /// Writes rows of Arrow record batches into one snappy-compressed Parquet file, one row group per file, and computes
-/// its Delta statistics from the values written (Parquet.Net's footer statistics of MICROS timestamps are in milliseconds,
-/// so the footer is not the source for files this library writes).
+/// its Delta statistics from the values written. Parquet.Net's footer statistics of MICROS timestamps are in milliseconds,
+/// so the footer is not their source, and <see cref="TimestampFooterRepair"/> corrects them in the file for other readers.
 /// </summary>
 internal static class DataFileWriter
 {
@@ -51,6 +51,8 @@ internal static class DataFileWriter
                 await leaf.WriteAsync(group, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        await TimestampFooterRepair.RunAsync(fullPath, cancellationToken).ConfigureAwait(false);
 
         var stats = columns.Leaves.Where(l => l.Statistics is not null).ToDictionary(l => l.StatsPath, l => l.Statistics!, StringComparer.Ordinal);
         foreach (var node in columns.Roots)

@@ -85,6 +85,8 @@ internal static class FileRewriter
             }
         }
 
+        await TimestampFooterRepair.RunAsync(target, cancellationToken).ConfigureAwait(false);
+
         var info = new FileInfo(target);
         return new RewriteResult(deleted, kept, new WrittenFile(target, info.Length, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(), kept,
             StatsJson.Build(dataSchema, mode, kept, stats, numIndexedCols)));
