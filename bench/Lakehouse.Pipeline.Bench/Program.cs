@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Lakehouse.Embedded;
+using Lakehouse.Pipeline.Bench;
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Demo;
+using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Spark;
+using Serilog;
+
+// End-to-end pipeline benchmark (issue 5): the demo pipeline on the embedded engine in process, against the same
+// transformations hand-written in DuckDB SQL over the same raw files; then an incremental run with 1% new data and a
+// run with no new data. Each case runs once (a full run at 1M+ orders is long); peak memory is the process's.
+// Usage: dotnet run -c Release --project bench/Lakehouse.Pipeline.Bench [-- --rows N]
+var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
+var root = Path.Combine(Path.GetTempPath(), $"lakehouse-pipeline-bench-{Guid.NewGuid():N}");
+Directory.CreateDirectory(root);
+var results = new List<(string Case, double Ms)>();
+
+try
+{
+    Console.WriteLine($"# Lakehouse.Pipeline benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; {rows:N0} orders in batch 1, {Math.Max(20, rows / 100):N0} in batch 2; one run per case.");
+    Console.WriteLine();
+
+    var pipelineFile = Path.Combine(root, PipelineConfigLoader.DefaultFileName);
+    await File.WriteAllTextAsync(pipelineFile, DemoData.PipelineFile);
+    var config = PipelineConfigLoader.Load(pipelineFile);
+    var first = DemoData.Generate(config.Landing, new DemoOptions { Rows = rows, Batch = 1 });
+    Console.WriteLine($"Batch 1: {first.OrderLines:N0} order lines, {first.CustomerLines:N0} customer lines, {first.ProductLines:N0} product lines, {first.Files.Sum(f => new FileInfo(f).Length) / 1e6:F0} MB");
+
+    EmbeddedEngine.RegisterLocal(new EmbeddedOptions { Warehouse = config.Warehouse });
+    using var log = new LoggerConfiguration().CreateLogger();
+    var run = 0;
+
+    async Task<double> RunPipeline(string name)
+    {
+        var settings = new RunSettings { RunId = $"bench-{++run}" };
+        var runner = new GraphRunner(config, ct => SparkSession.Builder().Remote("local").CreateAsync(ct), settings, log);
+        var clock = Stopwatch.StartNew();
+        var outcomes = await runner.RunAsync(parallelism: 4);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        if (GraphRunner.ExitCode(outcomes) != 0)
+        {
+            var failed = outcomes.Where(o => o.State is TaskState.Failed or TaskState.QualityGateFailed).Select(o => $"{o.Task.Id}: {o.State} {o.Report?.Error}");
+            throw new InvalidOperationException($"{name} did not succeed: {string.Join("; ", failed)}");
+        }
+
+        results.Add((name, ms));
+        Console.WriteLine($"{name,-44} {ms,10:F0} ms   {outcomes.Count} tasks, {outcomes.Sum(o => o.Report?.RecordsWritten ?? 0):N0} records written");
+        return ms;
+    }
+
+    var full = await RunPipeline("full run, embedded engine (batch 1)");
+
+    var output = Path.Combine(root, "duckdb-out");
+    var duckClock = Stopwatch.StartNew();
+    HandWritten.Run(first.Files, output);
+    var duck = duckClock.Elapsed.TotalMilliseconds;
+    results.Add(("hand-written DuckDB SQL (batch 1)", duck));
+    Console.WriteLine($"{"hand-written DuckDB SQL (batch 1)",-44} {duck,10:F0} ms");
+
+    // Same answer: the gold tables of both have the same row counts.
+    await using (var spark = await SparkSession.Builder().Remote("local").CreateAsync())
+    {
+        foreach (var gold in config.Gold)
+        {
+            var ours = await spark.Read.Format("delta").Load(TableLocations.Path(config, gold.Table)).CountAsync();
+            var theirs = HandWritten.Count(output, gold.Name);
+            Console.WriteLine($"  {gold.Name}: pipeline {ours:N0} rows, DuckDB {theirs:N0} rows{(ours == theirs ? "" : "  (differ)")}");
+        }
+    }
+
+    var second = DemoData.Generate(config.Landing, new DemoOptions { Rows = Math.Max(20, rows / 100), Batch = 2 });
+    Console.WriteLine($"Batch 2: {second.OrderLines:N0} order lines ({second.NewOrders:N0} new, {second.UpdatedOrders:N0} updated, {second.LateOrders:N0} late, {second.DeletedOrders:N0} deleted)");
+    var incremental = await RunPipeline("incremental run, 1% new data (batch 2)");
+    var idle = await RunPipeline("run with no new data");
+
+    using var self = Process.GetCurrentProcess();
+    self.Refresh();
+    var peak = self.PeakWorkingSet64;
+
+    Console.WriteLine();
+    Console.WriteLine("| case | ms |");
+    Console.WriteLine("| --- | ---: |");
+    foreach (var (name, ms) in results)
+    {
+        Console.WriteLine($"| {name} | {ms:F0} |");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| target (issue 5) | measured | met |");
+    Console.WriteLine("| --- | ---: | --- |");
+    Console.WriteLine($"| total ≤ 1.3× hand-written DuckDB SQL | {full / duck:F2}× | {(full <= 1.3 * duck ? "yes" : "no")} |");
+    // The fixed cost is what a run costs with nothing to do: the no-new-data run.
+    Console.WriteLine($"| incremental ≤ 0.05× full + fixed cost (no-new-data run, {idle:F0} ms) | {incremental / full:F3}× full | {(incremental <= 0.05 * full + idle ? "yes" : "no")} |");
+    Console.WriteLine($"| no new data ≤ 1 s | {idle / 1000:F2} s | {(idle <= 1000 ? "yes" : "no")} |");
+    Console.WriteLine($"| peak memory ≤ 2 GiB (whole process, both engines) | {peak / (double)(1L << 30):F2} GiB | {(peak <= 2L << 30 ? "yes" : "no")} |");
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
