@@ -105,6 +105,44 @@ public sealed class QuarantineReplayTests
         Assert.Equal(["2", "3", "5", "6"], await QuarantinedKeys(h, strict));
     }
 
+    [Fact]
+    public async Task Replay_RowOlderThanADelete_IsNotReinserted()
+    {
+        const string yaml = """
+            name: t
+            warehouse: w
+            landing: l
+            sources:
+              - name: orders
+                format: json
+                path: orders
+                business_key: [order_id]
+                sequence: updated_at
+                delete_flag: is_deleted
+                clean:
+                  cast: { amount: "decimal(12,2)", updated_at: timestamp }
+                expectations:
+                  - { name: amount_in_range, condition: "amount >= 0", action: quarantine }
+            """;
+        static string Row(string id, string amount, string updatedAt, string deleted) =>
+            $"{{\"order_id\":\"{id}\",\"amount\":\"{amount}\",\"updated_at\":\"{updatedAt}\",\"is_deleted\":\"{deleted}\"}}\n";
+        await using var h = await PipelineHarness.StartAsync();
+        h.Land("orders/b1.json", Row("7", "70", "2026-01-01T10:00:00Z", "false") + Row("8", "-8", "2026-01-01T10:00:00Z", "false"));
+        h.Land("orders/b2.json", Row("7", "70", "2026-01-02T10:00:00Z", "true") + Row("7", "-7", "2026-01-01T12:00:00Z", "false"));
+        var strict = h.Config(yaml);
+        await h.RunAsync(strict, JobKind.Bronze, "orders");
+        await h.RunAsync(strict, JobKind.Silver, "orders");
+        var relaxed = h.Config(yaml.Replace("amount >= 0", "amount >= -10", StringComparison.Ordinal));
+
+        var report = await h.RunAsync(relaxed, JobKind.Replay, "orders");
+
+        Assert.True(report.Status == JobStatus.Succeeded, h.Logs.ToString());
+        // 7 was deleted on 2 January; its replayed row of 1 January stays deleted. 8 has no delete and comes back.
+        var keys = await h.Table(relaxed, "silver.orders").OrderBy("order_id").Select(Col("order_id")).CollectAsync();
+        Assert.Equal(["8"], keys.Select(r => r.Get<string>("order_id")));
+        Assert.Empty(await QuarantinedKeys(h, relaxed));
+    }
+
     private static async Task<List<string>> Silver(PipelineHarness h, Pipeline.Configuration.PipelineConfig config)
     {
         var rows = await h.Table(config, "silver.orders").OrderBy("order_id")
