@@ -39,6 +39,7 @@ internal static class CliApp
             RunCommand.Create(context),
             PlanCommand.Create(context),
             DemoCommand.Create(context),
+            QuarantineCommand.Create(context),
         };
 
         parsed = root.Parse(args);

@@ -12,6 +12,7 @@ internal static class JobDispatch
     {
         JobKind.Bronze => BronzeJob.RunAsync(context, context.Config.Source(request.Target), ct),
         JobKind.Silver => SilverJob.RunAsync(context, context.Config.Source(request.Target), ct),
+        JobKind.Replay => QuarantineReplay.RunAsync(context, context.Config.Source(request.Target), ct),
         JobKind.Quality => QualityJob.RunAsync(context, request.Target, ct),
         _ => GoldJob.RunAsync(context, context.Config.Model(request.Target), ct),
     };

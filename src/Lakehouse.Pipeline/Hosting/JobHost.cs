@@ -56,6 +56,7 @@ public static class JobHost
         {
             JobKind.Bronze => ("--source", "The source to ingest."),
             JobKind.Silver => ("--source", "The source to merge into silver."),
+            JobKind.Replay => ("--source", "The source whose quarantine to replay."),
             JobKind.Quality => ("--table", "The table to check, e.g. silver.orders."),
             _ => ("--model", "The gold model to build."),
         };
@@ -83,7 +84,8 @@ public static class JobHost
         return await RunAsync(kind, common, parsed, parsed.GetValue(selection)!, registerLocalEngine, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunAsync(
+    /// <summary>Runs one job with the common options parsed by a command of its own (<c>lakehouse quarantine replay</c>).</summary>
+    internal static async Task<int> RunAsync(
         JobKind kind, CommonOptions common, ParseResult parsed, string target, Action<string>? registerLocalEngine, CancellationToken ct)
     {
         JobOptions options;
@@ -188,7 +190,7 @@ public static class JobHost
             table = kind switch
             {
                 JobKind.Bronze => config.Source(target).BronzeTable,
-                JobKind.Silver => config.Source(target).SilverTable,
+                JobKind.Silver or JobKind.Replay => config.Source(target).SilverTable,
                 JobKind.Gold => config.Model(target).Table,
                 _ => target,
             };

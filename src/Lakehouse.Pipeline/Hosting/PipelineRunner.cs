@@ -95,6 +95,7 @@ public sealed class PipelineRunner
     {
         JobKind.Bronze => ("bronze", Config.Source(request.Target).Name, Config.Source(request.Target).BronzeTable),
         JobKind.Silver => ("silver", Config.Source(request.Target).Name, Config.Source(request.Target).SilverTable),
+        JobKind.Replay => ("silver", Config.Source(request.Target).Name, Config.Source(request.Target).SilverTable),
         JobKind.Gold => ("gold", Config.Model(request.Target).Name, Config.Model(request.Target).Table),
         _ => DescribeQuality(request.Target),
     };

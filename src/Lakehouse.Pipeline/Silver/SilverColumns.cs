@@ -15,6 +15,9 @@ internal static class SilverColumns
     /// <summary>Quarantine: when.</summary>
     public const string QuarantinedAt = "_quarantined_at";
 
+    /// <summary>The columns only the quarantine table has (the others are the row as bronze had it).</summary>
+    public static IReadOnlySet<string> QuarantineOnly { get; } = new HashSet<string>(StringComparer.Ordinal) { Rules, Reason, RunId, QuarantinedAt };
+
     /// <summary>Prefix of the raw copy of a data column, kept for the quarantine table.</summary>
     public const string RawPrefix = "__raw__";
 

@@ -57,14 +57,11 @@ internal static class SilverJob
                 .SaveAsync(ctx.TablePath(source.QuarantineTable), ct).ConfigureAwait(false);
         }
 
-        var dataColumns = (await cleaned.ColumnsAsync(ct).ConfigureAwait(false))
-            .Where(c => !BronzeColumns.All.Contains(c) && !c.StartsWith(SilverColumns.RawPrefix, StringComparison.Ordinal)
-                && !c.StartsWith(SilverColumns.FailPrefix, StringComparison.Ordinal))
-            .ToList();
+        var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
         var merge = new SilverMerge(ctx, source);
         var latest = merge.Latest(expectations.Flagged.Filter(expectations.Valid));
         var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
-        var (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress, ct).ConfigureAwait(false);
+        var (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, progress.ToJson(ctx.Settings.RunId), ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = written;
         ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Log.Information(

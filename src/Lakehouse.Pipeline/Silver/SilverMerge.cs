@@ -16,8 +16,13 @@ namespace Lakehouse.Pipeline.Silver;
 /// older than the delete is then not re-inserted, as a rebuild (where the delete is simply the latest record)
 /// would not insert it either.
 /// </para>
+/// <para>
+/// <paramref name="writer"/> names the writer in the txn app ids (<c>&lt;writer&gt;:&lt;source&gt;</c>,
+/// <c>&lt;writer&gt;-tombstones:&lt;source&gt;</c>): the silver job and the quarantine replay count their txn versions
+/// apart, so neither's commit makes Delta skip the other's.
+/// </para>
 /// </summary>
-internal sealed class SilverMerge(JobContext ctx, SourceConfig source)
+internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string writer = "silver")
 {
     private const string TxnAppIdConf = "spark.databricks.delta.write.txnAppId";
     private const string TxnVersionConf = "spark.databricks.delta.write.txnVersion";
@@ -62,8 +67,16 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source)
         return result!;
     }
 
-    /// <summary>Writes this batch's deletes as tombstones, then returns the upserts that no earlier tombstone outranks.</summary>
-    public async Task<DataFrame> ApplyTombstonesAsync(DataFrame latest, long batch, CancellationToken ct)
+    /// <summary>The data columns of cleaned rows: without bronze's, the raw copies and the rule flags.</summary>
+    public static IReadOnlyList<string> DataColumns(IEnumerable<string> cleanedColumns) =>
+        cleanedColumns
+            .Where(c => !BronzeColumns.All.Contains(c) && !c.StartsWith(SilverColumns.RawPrefix, StringComparison.Ordinal)
+                && !c.StartsWith(SilverColumns.FailPrefix, StringComparison.Ordinal))
+            .ToList();
+
+    /// <summary>Writes the deletes of <paramref name="latest"/> as tombstones (idempotent per <paramref name="txnVersion"/>),
+    /// then returns the upserts that no earlier tombstone outranks.</summary>
+    public async Task<DataFrame> ApplyTombstonesAsync(DataFrame latest, long txnVersion, CancellationToken ct)
     {
         var path = ctx.TablePath($"silver.{source.Name}_tombstones");
         var keys = source.BusinessKey;
@@ -84,13 +97,13 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source)
         if (existing is null)
         {
             await deletes.Write.Format("delta").Mode("append")
-                .Option("txnAppId", $"silver-tombstones:{source.Name}").Option("txnVersion", batch)
+                .Option("txnAppId", $"{writer}-tombstones:{source.Name}").Option("txnVersion", txnVersion)
                 .SaveAsync(path, ct).ConfigureAwait(false);
         }
         else
         {
             var on = keys.Select(k => Col($"t.{k}") == Col($"s.{k}")).Aggregate((a, b) => a & b);
-            await WithConfsAsync($"silver-tombstones:{source.Name}", batch, null, () =>
+            await WithConfsAsync($"{writer}-tombstones:{source.Name}", txnVersion, null, () =>
                 DeltaTable.ForPath(ctx.Spark, path).As("t").Merge(deletes.Alias("s"), on)
                     .WhenMatched(Newer("s", "t")).UpdateAll()
                     .WhenNotMatched().InsertAll()
@@ -100,20 +113,24 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source)
         return upserts;
     }
 
-    /// <summary>Merges the upserts and deletes of <paramref name="latest"/> into silver in one commit that records
-    /// <paramref name="progress"/>; idempotent per batch.</summary>
-    public async Task<(long Written, long Deleted)> MergeAsync(DataFrame latest, DataFrame upserts, IReadOnlyList<string> dataColumns, SilverProgress progress, CancellationToken ct)
+    /// <summary>Merges the upserts and deletes of <paramref name="latest"/> into silver in one commit, idempotent per
+    /// <paramref name="txnVersion"/>, with <paramref name="metadata"/> (when given) as its userMetadata.</summary>
+    public async Task<(long Written, long Deleted)> MergeAsync(
+        DataFrame latest, DataFrame upserts, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, CancellationToken ct)
     {
         var path = ctx.TablePath(source.SilverTable);
         var columns = dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
-        var metadata = progress.ToJson(ctx.Settings.RunId);
         if (await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is null)
         {
             var rows = upserts.Select([.. columns.Select(Col)]);
-            await rows.Write.Format("delta").Mode("append")
-                .Option("txnAppId", $"silver:{source.Name}").Option("txnVersion", progress.BronzeBatch)
-                .Option("userMetadata", metadata)
-                .SaveAsync(path, ct).ConfigureAwait(false);
+            var write = rows.Write.Format("delta").Mode("append")
+                .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);
+            if (metadata is not null)
+            {
+                write = write.Option("userMetadata", metadata);
+            }
+
+            await write.SaveAsync(path, ct).ConfigureAwait(false);
             return (await rows.CountAsync(ct).ConfigureAwait(false), 0);
         }
 
@@ -122,7 +139,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source)
         var changes = upserts.Select([.. columns.Select(Col), Col(SilverColumns.Delete)]).UnionByName(deletes);
         var on = source.BusinessKey.Select(k => Col($"t.{k}") == Col($"s.{k}")).Aggregate((a, b) => a & b);
         var set = columns.ToDictionary(c => c, c => Col($"s.{c}"));
-        var metrics = await WithConfsAsync($"silver:{source.Name}", progress.BronzeBatch, metadata, () =>
+        var metrics = await WithConfsAsync($"{writer}:{source.Name}", txnVersion, metadata, () =>
             DeltaTable.ForPath(ctx.Spark, path).As("t").Merge(changes.Alias("s"), on)
                 .WhenMatched(Col($"s.{SilverColumns.Delete}") & Newer("s", "t")).Delete()
                 .WhenMatched(Col($"s.{SilverColumns.Delete}").Not() & Newer("s", "t")).Update(set)
