@@ -147,17 +147,7 @@ public static class PredicateParser
             var t = Peek;
             if (t.Kind == PredicateLexer.TokenKind.Symbol)
             {
-                ComparisonOperator? op = t.Text switch
-                {
-                    "=" or "==" => ComparisonOperator.Equal,
-                    "<>" or "!=" => ComparisonOperator.NotEqual,
-                    "<" => ComparisonOperator.LessThan,
-                    "<=" => ComparisonOperator.LessThanOrEqual,
-                    ">" => ComparisonOperator.GreaterThan,
-                    ">=" => ComparisonOperator.GreaterThanOrEqual,
-                    "<=>" => ComparisonOperator.NullSafeEqual,
-                    _ => null,
-                };
+                var op = ComparisonOperators.FromSymbol(t.Text);
                 if (op is { } o)
                 {
                     _pos++;

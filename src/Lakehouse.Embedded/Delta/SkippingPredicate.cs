@@ -57,17 +57,7 @@ internal static class SkippingPredicate
                 return Column(args[0], alias) is { } c3 && values.All(v => v is not null) ? new In(c3, values!) : null;
         }
 
-        ComparisonOperator? op = f.FunctionName switch
-        {
-            "==" or "=" => ComparisonOperator.Equal,
-            "!=" or "<>" => ComparisonOperator.NotEqual,
-            "<" => ComparisonOperator.LessThan,
-            "<=" => ComparisonOperator.LessThanOrEqual,
-            ">" => ComparisonOperator.GreaterThan,
-            ">=" => ComparisonOperator.GreaterThanOrEqual,
-            "<=>" => ComparisonOperator.NullSafeEqual,
-            _ => null,
-        };
+        var op = ComparisonOperators.FromSymbol(f.FunctionName);
         if (op is not { } o || args.Count != 2)
         {
             return null;
