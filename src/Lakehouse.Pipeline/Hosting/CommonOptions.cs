@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lakehouse.Pipeline.Observability;
 using Lakehouse.Spark;
 
 namespace Lakehouse.Pipeline.Hosting;
@@ -18,7 +19,7 @@ internal sealed class CommonOptions
 
     public Option<string?> IntervalEnd { get; } = new("--data-interval-end") { Description = "End of the data interval (ISO-8601)." };
 
-    public Option<string?> LogFormat { get; } = new Option<string?>("--log-format") { Description = "json or text (default: json when stdout is not a terminal)." }
+    public Option<string?> LogFormat { get; } = new Option<string?>("--log-format") { Description = "json or text (default: $LAKEHOUSE_LOG_FORMAT, else json when stdout is not a terminal)." }
         .AcceptOnlyFromAmong("json", "text");
 
     public Option<string?> Pushgateway { get; } = new("--pushgateway") { Description = "Prometheus Pushgateway URL (default $LAKEHOUSE_PUSHGATEWAY)." };
@@ -35,18 +36,33 @@ internal sealed class CommonOptions
         }
     }
 
-    /// <summary>Reads the options; a bad interval is a <see cref="PipelineInputException"/>.</summary>
-    public JobOptions Read(ParseResult result) => new()
+    /// <summary>Reads the options; a bad interval or Pushgateway URL is a <see cref="PipelineInputException"/>, raised
+    /// before anything runs.</summary>
+    public JobOptions Read(ParseResult result)
     {
-        ConfigPath = result.GetValue(Config) ?? "lakehouse.yaml",
-        Remote = result.GetValue(Remote) ?? Environment.GetEnvironmentVariable(SparkSessionBuilder.RemoteEnvironmentVariable) ?? "local",
-        RunId = result.GetValue(RunId),
-        Interval = Interval(result.GetValue(IntervalStart), result.GetValue(IntervalEnd)),
-        LogFormat = result.GetValue(LogFormat) ?? (Console.IsOutputRedirected ? "json" : "text"),
-        Pushgateway = result.GetValue(Pushgateway) ?? Environment.GetEnvironmentVariable("LAKEHOUSE_PUSHGATEWAY"),
-        MetricsFile = result.GetValue(MetricsFile),
-        Overrides = result.GetValue(Set) ?? [],
-    };
+        var pushgateway = result.GetValue(Pushgateway);
+        var options = new JobOptions
+        {
+            ConfigPath = result.GetValue(Config) ?? "lakehouse.yaml",
+            Remote = result.GetValue(Remote) ?? Environment.GetEnvironmentVariable(SparkSessionBuilder.RemoteEnvironmentVariable) ?? "local",
+            RunId = result.GetValue(RunId),
+            Interval = Interval(result.GetValue(IntervalStart), result.GetValue(IntervalEnd)),
+            LogFormat = result.GetValue(LogFormat) ?? "auto",
+            Pushgateway = pushgateway ?? Environment.GetEnvironmentVariable(MetricsPublishOptions.PushgatewayVariable),
+            MetricsFile = result.GetValue(MetricsFile),
+            Overrides = result.GetValue(Set) ?? [],
+        };
+        try
+        {
+            MetricsPublishOptions.FromCommandLine(pushgateway, options.MetricsFile);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PipelineInputException(e.Message);
+        }
+
+        return options;
+    }
 
     internal static DataInterval? Interval(string? start, string? end)
     {

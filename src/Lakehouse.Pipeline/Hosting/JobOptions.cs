@@ -15,8 +15,9 @@ public sealed record JobOptions
     /// <summary><c>--data-interval-start</c> and <c>--data-interval-end</c>; null when absent.</summary>
     public DataInterval? Interval { get; init; }
 
-    /// <summary><c>--log-format</c>: <c>json</c> or <c>text</c>; default json when stdout is not a terminal.</summary>
-    public string LogFormat { get; init; } = "json";
+    /// <summary><c>--log-format</c>: <c>json</c>, <c>text</c>, or <c>auto</c> (the default: <c>LAKEHOUSE_LOG_FORMAT</c>,
+    /// else json when stdout is not a terminal).</summary>
+    public string LogFormat { get; init; } = "auto";
 
     /// <summary><c>--pushgateway</c> (or <c>LAKEHOUSE_PUSHGATEWAY</c>); null when absent.</summary>
     public string? Pushgateway { get; init; }

@@ -43,5 +43,5 @@ public sealed class MetricsPublishOptions
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new ArgumentException(
-                $"{origin} '{url}' is not a Pushgateway URL; give its base URL, e.g. http://pushgateway:9091.", nameof(url));
+                $"{origin} '{url}' is not a Pushgateway URL; give its base URL, e.g. http://pushgateway:9091.");
 }

@@ -37,6 +37,19 @@ public sealed class JobHostTests
     }
 
     [Fact]
+    public async Task RunAsync_MalformedPushgatewayUrl_ExitsWithBadInputAndWritesNothing()
+    {
+        using var dir = new TempDirectory("jobhost");
+        File.WriteAllText(dir.Combine("lakehouse.yaml"), Yaml);
+        Directory.CreateDirectory(dir.Combine("landing", "orders"));
+
+        var code = await JobHost.RunAsync(JobKind.Bronze, ["--config", dir.Combine("lakehouse.yaml"), "--source", "orders", "--pushgateway", "ftp://pushgateway"], null);
+
+        Assert.Equal(JobExitCodes.BadInput, code);
+        Assert.False(Directory.Exists(dir.Combine("warehouse")));
+    }
+
+    [Fact]
     public async Task ConnectAsync_NothingListens_FailsAsRetryableEngineUnavailable()
     {
         using var dir = new TempDirectory("jobhost");
