@@ -28,7 +28,7 @@ internal static class MetricNames
     {
         [RecordsRead] = "Records the last run read from its input.",
         [RecordsWritten] = "Records the last run wrote to its output table (inserted plus updated).",
-        [RecordsDropped] = "Records the last run dropped (drop expectations and deduplication).",
+        [RecordsDropped] = "Records the last run dropped by drop expectations (rows superseded by a newer version of their key are not counted).",
         [RecordsQuarantined] = "Records the last run sent to the quarantine table.",
         [RecordsRescued] = "Malformed records the last run kept with their raw text in the rescue column.",
         [BytesWritten] = "Bytes of data files the last run's commit added.",

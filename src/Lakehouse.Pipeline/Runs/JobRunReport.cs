@@ -44,7 +44,7 @@ public sealed class JobRunReport
     /// <summary>Records written to the output table (inserted plus updated for a merge).</summary>
     public long RecordsWritten { get; set; }
 
-    /// <summary>Records dropped by a <c>drop</c> expectation or deduplication.</summary>
+    /// <summary>Records dropped by a <c>drop</c> expectation (rows superseded by a newer version of their key are not counted).</summary>
     public long RecordsDropped { get; set; }
 
     /// <summary>Records sent to the quarantine table.</summary>
