@@ -30,6 +30,34 @@ public sealed class PermissiveReadTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Json_RecordLongerThanDuckDbsDefaultLineLimit_IsRead()
+    {
+        using var dir = new TempDirectory("embedded");
+        var text = new string('x', 5 << 20); // 5 MiB: over DuckDB's default 2 MiB line limit, under the engine's 16 MiB.
+        var file = Write(dir, "a.json", $"{{\"a\":1,\"b\":\"{text}\"}}\n{{\"a\":2,\"b\":\"y\"}}\n");
+        await using var spark = await server.SessionAsync();
+
+        var rows = await spark.Read.Schema("a INT, b STRING, _corrupt_record STRING").Json(file)
+            .Select(Col("a"), Length(Col("b")).Alias("n"), Col("_corrupt_record")).OrderBy("a").CollectAsync();
+
+        Assert.Equal([(1, text.Length), (2, 1)], rows.Select(r => (r.Get<int>("a"), r.Get<int>("n"))));
+        Assert.All(rows, r => Assert.Null(r["_corrupt_record"]));
+    }
+
+    [Fact]
+    public async Task Json_LineLongerThanTheEngineReads_FailsNamingTheLimit()
+    {
+        using var dir = new TempDirectory("embedded");
+        var file = Write(dir, "a.json", $"{{\"b\":\"{new string('x', 17 << 20)}\"}}\n");
+        await using var spark = await server.SessionAsync();
+
+        var e = await Assert.ThrowsAsync<SparkConnectException>(() => spark.Read.Schema("b STRING, _corrupt_record STRING").Json(file).CollectAsync());
+
+        Assert.Equal("LAKEHOUSE_EMBEDDED_LINE_TOO_LONG", e.ErrorClass);
+        Assert.Contains("16 MiB", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_PermissiveCustomColumnName_UsesIt()
     {
         using var dir = new TempDirectory("embedded");

@@ -19,6 +19,14 @@ internal static class DuckDbErrors
             return Sql.Sources.ReadMode.Malformed(message[(malformed + Sql.Sources.ReadMode.MalformedMarker.Length)..].Trim());
         }
 
+        if (message.Contains("Maximum line size of", StringComparison.Ordinal))
+        {
+            return new EmbeddedException("LAKEHOUSE_EMBEDDED_LINE_TOO_LONG", "54000",
+                $"A line of an input file is longer than the embedded engine reads ({Sql.Sources.TextLines.MaxLineBytes >> 20} MiB): {message}. "
+                + "Split the record over several lines (multiLine=true reads a whole file as one JSON document), or run the read on Apache Spark.",
+                new Dictionary<string, string> { ["message"] = message }, e);
+        }
+
         if (message.Contains("Parser Error", StringComparison.Ordinal))
         {
             return new EmbeddedException("PARSE_SYNTAX_ERROR", "42601",

@@ -34,9 +34,7 @@ internal static class CsvSource
         var fields = schema?.Fields.ToList() ?? HeaderFields(files, tokens, header);
         var file = SqlText.Ident(FileMetadata.FileColumn);
         var comment = options.TryGetValue("comment", out var c) && c.Length > 0 ? $" AND NOT starts_with(raw, {SqlText.Str(c)})" : "";
-        var lines = $"SELECT column0 AS raw, {file} FROM read_csv({list}, header = false, columns = {{'column0': 'VARCHAR'}}, delim = '\\0', quote = '', escape = '', " +
-                    $"auto_detect = false, strict_mode = false, new_line = '\\n', skip = {(header ? 1 : 0)}, " +
-                    $"filename = {SqlText.Str(FileMetadata.FileColumn)})";
+        var lines = TextLines.Sql(list, header ? 1 : 0);
         var nullValue = SqlText.Str(options.GetValueOrDefault("nullValue", ""));
         var data = fields.Select((f, i) => (Field: f, Index: i)).Where(f => f.Field != corrupt).Select((f, pos) => (f.Field, Pos: pos + 1, T: $"__t{f.Index}", V: $"__v{f.Index}")).ToList();
         var l1 = $"SELECT raw, {file}, {tokens.FieldsSql("raw")} AS __fields FROM ({lines}) WHERE raw IS NOT NULL AND raw <> ''{comment}";
@@ -70,7 +68,7 @@ internal static class CsvSource
 
     private static string DuckDbReader(string list, IReadOnlyDictionary<string, string> options, bool header)
     {
-        var args = new List<string> { list, $"header = {(header ? "true" : "false")}", $"filename = {SqlText.Str(FileMetadata.FileColumn)}" };
+        var args = new List<string> { list, $"header = {(header ? "true" : "false")}", $"filename = {SqlText.Str(FileMetadata.FileColumn)}", TextLines.ReaderLimits };
         if (options.TryGetValue("sep", out var sep) || options.TryGetValue("delimiter", out sep))
         {
             args.Add($"delim = {SqlText.Str(sep)}");

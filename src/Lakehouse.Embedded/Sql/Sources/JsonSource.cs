@@ -69,8 +69,7 @@ internal static class JsonSource
         var file = SqlText.Ident(FileMetadata.FileColumn);
         var texts = multiLine
             ? $"SELECT filename AS {file}, content AS raw FROM read_text({list})"
-            : $"SELECT column0 AS raw, {file} FROM read_csv({list}, header = false, columns = {{'column0': 'VARCHAR'}}, delim = '\\0', quote = '', escape = '', " +
-              $"auto_detect = false, strict_mode = false, new_line = '\\n', filename = {SqlText.Str(FileMetadata.FileColumn)})";
+            : TextLines.Sql(list);
         return $"SELECT {file}, raw, unnest(CASE WHEN NOT json_valid(raw) THEN [NULL::JSON] WHEN json_type(raw::JSON) = 'ARRAY' THEN json_extract(raw::JSON, '$[*]') ELSE [raw::JSON] END) AS rec " +
                $"FROM ({texts}) WHERE raw IS NOT NULL AND NOT regexp_full_match(raw, '\\s*')";
     }
