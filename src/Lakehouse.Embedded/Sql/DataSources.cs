@@ -79,7 +79,7 @@ internal static class DataSources
         var sql = format switch
         {
             "parquet" => Project($"SELECT * FROM read_parquet({list}, union_by_name = true, filename = {SqlText.Str(FileMetadata.FileColumn)})", schema),
-            "csv" => CsvSource.Sql(files, options, schema),
+            "csv" => CsvSource.Sql(files, options, schema, context),
             "json" => JsonSource.Sql(files, options, schema, context),
             "text" => Text(list, options),
             _ => $"SELECT {metadata.StructSql("filename")}.file_path AS \"path\", last_modified AS \"modificationTime\", size AS \"length\", content AS \"content\", filename AS {file} FROM read_blob({list})",

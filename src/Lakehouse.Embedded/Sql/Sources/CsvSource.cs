@@ -10,21 +10,22 @@ namespace Lakehouse.Embedded.Sql.Sources;
 /// Spark's docs say); a field equal to <c>nullValue</c> (default empty) is NULL. A field that does not parse as its
 /// type makes the record malformed: PERMISSIVE (default) nulls that field and puts the line in the corrupt-record
 /// column if the schema has one, DROPMALFORMED drops the line, FAILFAST fails with MALFORMED_RECORD_IN_PARSING.
-/// <c>inferSchema=true</c> and <c>multiLine=true</c> use DuckDB's CSV reader, which fails on malformed input.
+/// <c>inferSchema=true</c> types the columns first (<see cref="CsvInference"/>, one pass over all records). <c>multiLine=true</c>
+/// uses DuckDB's CSV reader, which fails on malformed input.
 /// </summary>
 internal static class CsvSource
 {
-    public static string Sql(IReadOnlyList<SourceFile> files, IReadOnlyDictionary<string, string> options, StructType? schema)
+    public static string Sql(IReadOnlyList<SourceFile> files, IReadOnlyDictionary<string, string> options, StructType? schema, ITranslationContext context)
     {
         var list = SqlText.StrList(files.Select(f => f.Path));
         var mode = ReadMode.From(options);
         var corrupt = mode.CorruptField(schema);
         var header = Bool(options, "header");
-        if (Bool(options, "multiLine") || (schema is null && Bool(options, "inferSchema")))
+        if (Bool(options, "multiLine"))
         {
             if (corrupt is not null || mode.Mode == ParseMode.DropMalformed)
             {
-                throw Errors.Unsupported("csv parse mode", $"Reading CSV with inferSchema or multiLine in mode {mode.Mode} or with a corrupt-record column");
+                throw Errors.Unsupported("csv parse mode", $"Reading CSV with multiLine in mode {mode.Mode} or with a corrupt-record column");
             }
 
             return DuckDbReader(list, options, header);
@@ -40,6 +41,12 @@ internal static class CsvSource
         var l1 = $"SELECT raw, {file}, {tokens.FieldsSql("raw")} AS __fields FROM ({lines}) WHERE raw IS NOT NULL AND raw <> ''{comment}";
         var texts = data.Select(d => $"nullif({tokens.UnquoteSql($"__fields[{d.Pos}]")}, {nullValue}) AS {d.T}");
         var l2 = $"SELECT raw, {file}{string.Concat(texts.Select(t => ", " + t))} FROM ({l1})";
+        if (schema is null && Bool(options, "inferSchema"))
+        {
+            fields = CsvInference.Infer(l2, data.Select(d => (d.Field, d.T)).ToList(), context);
+            data = data.Select((d, i) => d with { Field = fields[i] }).ToList();
+        }
+
         var converted = data.Select(d => $"{d.T}, {ValueParsers.FromText(d.T, ScalarType(d.Field))} AS {d.V}");
         var l3 = $"SELECT raw, {file}{string.Concat(converted.Select(t => ", " + t))} FROM ({l2})";
         var bad = data.Count == 0 ? "FALSE" : string.Join(" OR ", data.Select(d => $"({d.T} IS NOT NULL AND {d.V} IS NULL)"));
