@@ -82,21 +82,6 @@ public sealed class DeltaMaintenanceTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
-    public async Task OptimizeTable_ZOrder_IsRefusedClearly()
-    {
-        using var dir = new TempDirectory("maint");
-        var path = dir.Combine("t");
-        await using var spark = await server.SessionAsync();
-        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)");
-
-        var optimize = new OptimizeTable { Table = Table(path) };
-        optimize.ZorderColumns.Add("id");
-        var e = await Assert.ThrowsAsync<SparkConnectException>(() => RunAsync(spark, new DeltaRelation { OptimizeTable = optimize }));
-        Assert.Equal("0A000", e.SqlState);
-        Assert.Contains("ZORDER", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task VacuumTable_ShortRetentionWithoutTheConf_FailsAndWithItDeletesRemovedFiles()
     {
         using var dir = new TempDirectory("maint");

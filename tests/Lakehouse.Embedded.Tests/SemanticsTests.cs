@@ -22,12 +22,17 @@ public sealed class SemanticsTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task Cast_StringWithFraction_TruncatesNeverRounds()
+    public async Task Cast_StringWithFraction_TruncatesWithoutAnsiNeverRounds()
     {
+        // CAST_INVALID_INPUT: under ANSI "1.0 and 1e1 cannot be cast to any integral numeric type"; without ANSI Spark
+        // drops the fraction.
         await using var spark = await server.SessionAsync();
+        var e = await Assert.ThrowsAsync<SparkConnectException>(() => EvalAsync(spark, Lit("1.5").Cast("int")));
+        Assert.Equal("CAST_INVALID_INPUT", e.ErrorClass);
+        Assert.Equal(7L, await EvalAsync(spark, Lit(" 7 ").Cast("bigint")));
+        await spark.Conf.SetAsync("spark.sql.ansi.enabled", "false");
         Assert.Equal(1, await EvalAsync(spark, Lit("1.5").Cast("int")));
         Assert.Equal(-4, await EvalAsync(spark, Lit("-4.56").Cast("int")));
-        Assert.Equal(7L, await EvalAsync(spark, Lit(" 7 ").Cast("bigint")));
     }
 
     [Fact]

@@ -6,12 +6,14 @@ namespace Lakehouse.Embedded.Tests;
 /// <summary>The pure parts of the translation: SQL text rewriting, DDL, datetime patterns, DuckDB type names.</summary>
 public sealed class TranslationUnitTests
 {
+    private static readonly SqlSettings Ansi = new(Ansi: true, CaseSensitive: false);
+
     [Fact]
     public void RewriteQuery_DeltaPathAndNamedTableAndVersion_BecomeSubqueries()
     {
         var seen = new List<string>();
         var sql = SparkSqlRewriter.RewriteQuery(
-            "SELECT `a b`, 'from x.y' FROM delta.`/data/t` JOIN db.tbl VERSION AS OF 3 ON 1 = 1",
+            "SELECT `a b`, 'from x.y' FROM delta.`/data/t` JOIN db.tbl VERSION AS OF 3 ON 1 = 1", Ansi,
             (parts, version, ts) =>
             {
                 seen.Add(string.Join("|", parts) + "@" + (version ?? "-") + "@" + (ts ?? "-"));
@@ -25,14 +27,24 @@ public sealed class TranslationUnitTests
     public void RewriteQuery_TimestampAsOf_PassesTheLiteral()
     {
         string? seen = null;
-        SparkSqlRewriter.RewriteQuery("SELECT * FROM db.t TIMESTAMP AS OF '2024-01-01 00:00:00'", (_, _, ts) => { seen = ts; return "SELECT 1"; });
+        SparkSqlRewriter.RewriteQuery("SELECT * FROM db.t TIMESTAMP AS OF '2024-01-01 00:00:00'", Ansi, (_, _, ts) => { seen = ts; return "SELECT 1"; });
         Assert.Equal("2024-01-01 00:00:00", seen);
     }
 
     [Fact]
-    public void RewriteExpression_DivAndBackquotes_OutsideStrings()
+    public void RewriteExpression_OperatorsInsideStringsIdentifiersAndComments_AreLeftAlone()
     {
-        Assert.Equal("\"x\" // 2 = 'a div b'", SparkSqlRewriter.RewriteExpression("`x` div 2 = 'a div b'"));
+        var sql = SparkSqlRewriter.RewriteExpression("`a/b` + 'x div y / 0' -- concat(1) / 0 it's\n + `div` /* 1 % 0 */", Ansi);
+        Assert.Equal("\"a/b\" + 'x div y / 0'  \n + \"div\"  ", sql);
+    }
+
+    [Fact]
+    public void RewriteExpression_DivisionChain_FoldsLeftToRightWithinItsPrecedence()
+    {
+        // Spark's precedence: * / % div bind tighter than + and -; a unary minus belongs to its operand.
+        var sql = SparkSqlRewriter.RewriteExpression("a + -b * c / d - e", Ansi);
+        Assert.StartsWith("a + (CASE WHEN (typeof((-b * c)) LIKE 'DECIMAL%' OR typeof((d)) LIKE 'DECIMAL%')", sql, StringComparison.Ordinal);
+        Assert.EndsWith("END) - e", sql, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -109,7 +109,7 @@ public static class Optimize
         return bins;
     }
 
-    private static void SetMetrics(Transaction transaction, List<AddFile> removed, List<AddFile> added)
+    internal static void SetMetrics(Transaction transaction, List<AddFile> removed, List<AddFile> added)
     {
         var sizes = added.Select(f => f.Size).Order().ToList();
         long Percentile(double p) => sizes.Count == 0 ? 0 : sizes[(int)Math.Round(p * (sizes.Count - 1), MidpointRounding.AwayFromZero)];
@@ -125,7 +125,7 @@ public static class Optimize
         transaction.SetMetric("numDeletionVectorsRemoved", removed.Count(f => f.DeletionVector is not null));
     }
 
-    private static Func<IReadOnlyDictionary<string, string?>, bool> PartitionFilter(Snapshot snapshot, string? where)
+    internal static Func<IReadOnlyDictionary<string, string?>, bool> PartitionFilter(Snapshot snapshot, string? where)
     {
         if (where is null)
         {
@@ -146,7 +146,7 @@ public static class Optimize
         return values => PredicateEvaluator.OnPartitionValues(predicate, values, snapshot.Schema, snapshot.ColumnMapping) == true;
     }
 
-    private static string PartitionKey(IReadOnlyDictionary<string, string?> values) =>
+    internal static string PartitionKey(IReadOnlyDictionary<string, string?> values) =>
         string.Join('\u0001', values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value is null ? kv.Key + "\u0002" : kv.Key + "=" + kv.Value));
 
     private static double DeletedRowsRatio(AddFile file)

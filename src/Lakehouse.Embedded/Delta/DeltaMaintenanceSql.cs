@@ -31,33 +31,32 @@ internal static class DeltaMaintenanceSql
         ("table_size_after_restore", tableSize), ("num_of_files_after_restore", files), ("num_removed_files", removedFiles),
         ("num_restored_files", restoredFiles), ("removed_files_size", removedSize), ("restored_files_size", restoredSize));
 
-    /// <summary>OPTIMIZE (bin-packing compaction, with partition filters): the table path and a metrics struct, as Delta returns them.</summary>
-    /// <exception cref="EmbeddedException">Z-order columns were given: not supported here.</exception>
+    /// <summary>
+    /// OPTIMIZE with partition filters: bin-packing compaction, or with Z-order columns <see cref="ZOrderOptimize"/>; the table
+    /// path and a metrics struct, as Delta returns them.
+    /// </summary>
     public static string Optimize(EngineSession session, OptimizeTable optimize, CancellationToken cancellationToken)
     {
-        if (optimize.ZorderColumns.Count > 0)
-        {
-            throw Errors.Unsupported("OPTIMIZE ZORDER BY",
-                $"OPTIMIZE … ZORDER BY ({string.Join(", ", optimize.ZorderColumns)}) (the embedded engine compacts files but does not interleave rows by a Z-order curve; run it on Spark, or compact without Z-order)");
-        }
-
         var path = DeltaTarget.PathOf(session, optimize.Table);
         DmlTable.Load(path);
         var where = optimize.PartitionFilters.Count == 0 ? null : string.Join(" AND ", optimize.PartitionFilters.Select(f => $"({f})"));
-        var result = DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Optimize.RunAsync(path, new OptimizeOptions { Where = where }, cancellationToken).GetAwaiter().GetResult());
+        var result = optimize.ZorderColumns.Count > 0
+            ? ZOrderOptimize.Run(session, path, where, optimize.ZorderColumns, cancellationToken)
+            : DeltaErrors.Map(() => Lakehouse.Delta.Maintenance.Optimize.RunAsync(path, new OptimizeOptions { Where = where }, cancellationToken).GetAwaiter().GetResult());
         return OptimizeSql(new Uri(path).AbsoluteUri, result.NumAddedFiles, result.NumRemovedFiles, result.NumAddedBytes, result.NumRemovedBytes, result.PartitionsOptimized);
     }
 
-    /// <summary>OPTIMIZE's result row: the table location and a metrics struct.</summary>
+    /// <summary>
+    /// OPTIMIZE's result row: the table location and a metrics struct. The text is read the same by DuckDB and by the
+    /// Spark SQL rewriter (no quoted identifiers), so it can also be the result relation of an OPTIMIZE statement.
+    /// </summary>
     public static string OptimizeSql(string location, long addedFiles, long removedFiles, long addedBytes, long removedBytes, long partitions)
     {
-        static string Stats(long files, long bytes) => $"{{'totalFiles': {files}, 'totalSize': {bytes}}}";
-        var metrics = $"{{'numFilesAdded': {addedFiles}, 'numFilesRemoved': {removedFiles}, "
-                    + $"'filesAdded': {Stats(addedFiles, addedBytes)}, 'filesRemoved': {Stats(removedFiles, removedBytes)}, "
-                    + $"'partitionsOptimized': {partitions}}}";
-        return $"SELECT {SqlText.Str(location)} AS \"path\", CAST({metrics} AS STRUCT(\"numFilesAdded\" BIGINT, \"numFilesRemoved\" BIGINT, "
-             + "\"filesAdded\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), \"filesRemoved\" STRUCT(\"totalFiles\" BIGINT, \"totalSize\" BIGINT), "
-             + "\"partitionsOptimized\" BIGINT)) AS \"metrics\"";
+        static string L(long v) => $"CAST({SqlText.Int(v)} AS BIGINT)";
+        static string Stats(long files, long bytes) => $"struct_pack(totalFiles := {L(files)}, totalSize := {L(bytes)})";
+        return $"SELECT {SqlText.Str(location)} AS path, struct_pack(numFilesAdded := {L(addedFiles)}, numFilesRemoved := {L(removedFiles)}, "
+             + $"filesAdded := {Stats(addedFiles, addedBytes)}, filesRemoved := {Stats(removedFiles, removedBytes)}, "
+             + $"partitionsOptimized := {L(partitions)}) AS metrics";
     }
 
     /// <summary>VACUUM: deletes what the table no longer needs; returns the table path (one row), as Delta's VACUUM does.</summary>

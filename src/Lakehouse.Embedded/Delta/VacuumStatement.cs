@@ -51,7 +51,7 @@ internal static partial class VacuumStatement
         return new Relation { LocalRelation = new LocalRelation { Data = ByteString.CopyFrom(ArrowResults.Serialize(batch)) } };
     }
 
-    private static DeltaTableProto Table(string text)
+    internal static DeltaTableProto Table(string text)
     {
         var path = DeltaPath().Match(text);
         if (path.Success)

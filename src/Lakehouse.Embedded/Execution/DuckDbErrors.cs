@@ -27,6 +27,15 @@ internal static class DuckDbErrors
                 new Dictionary<string, string> { ["message"] = message }, e);
         }
 
+        if (message.Contains("Out of Range Error: Overflow in", StringComparison.Ordinal))
+        {
+            // Spark under ANSI (its default) fails the same way; without ANSI Spark wraps around, which DuckDB cannot.
+            return new EmbeddedException("ARITHMETIC_OVERFLOW", "22003",
+                $"{message}. Integer arithmetic overflowed; widen the type (e.g. CAST to BIGINT or DECIMAL). With spark.sql.ansi.enabled=false Spark wraps "
+                + "around instead, which the embedded engine does not do: run that job on Apache Spark.",
+                new Dictionary<string, string> { ["message"] = message, ["alternative"] = "", ["config"] = "\"spark.sql.ansi.enabled\"" }, e);
+        }
+
         if (message.Contains("Parser Error", StringComparison.Ordinal))
         {
             return new EmbeddedException("PARSE_SYNTAX_ERROR", "42601",

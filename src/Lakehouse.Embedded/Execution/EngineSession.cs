@@ -29,6 +29,9 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         _connection.Open();
         SparkScalarFunctions.Register(_connection);
         NonQuery($"SET TimeZone = {SqlText.Str(Config.TimeZone)}");
+        // Spark sorts NULLs first ascending and last descending (also in SQL text, window and aggregate ORDER BYs).
+        NonQuery("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
+        Sql.Text.DuckDbCatalog.Load(Scalar);
     }
 
     public string SessionId { get; }

@@ -31,8 +31,9 @@ internal static class LocalRelationLoader
         using var reader = new ArrowStreamReader(stream);
         var arrowSchema = reader.Schema;
         var raw = table + "_raw";
-        var columns = arrowSchema.FieldsList.Select((f, i) => $"{SqlText.Ident("c" + i)} {RawType(f.DataType)}");
-        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(raw)} ({string.Join(", ", columns)})");
+        var rawColumns = new List<RawColumn>();
+        var expressions = arrowSchema.FieldsList.Select((f, i) => Flatten(f, [i], rawColumns)).ToList();
+        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(raw)} ({string.Join(", ", rawColumns.Select(c => $"{SqlText.Ident(c.Name)} {c.Type}"))})");
         using (var appender = connection.CreateAppender("temp", "main", raw))
         {
             while (reader.ReadNextRecordBatch() is { } batch)
@@ -42,9 +43,17 @@ internal static class LocalRelationLoader
                     for (var row = 0; row < batch.Length; row++)
                     {
                         var r = appender.CreateRow();
-                        for (var c = 0; c < batch.ColumnCount; c++)
+                        foreach (var column in rawColumns)
                         {
-                            Append(r, batch.Column(c), row);
+                            var array = column.Resolve(batch);
+                            if (column.IsNullFlag)
+                            {
+                                r.AppendValue(array.IsNull(row));
+                            }
+                            else
+                            {
+                                Append(r, array, row);
+                            }
                         }
 
                         r.EndRow();
@@ -55,13 +64,7 @@ internal static class LocalRelationLoader
 
         var select = arrowSchema.FieldsList.Select((f, i) =>
         {
-            var source = SqlText.Ident("c" + i);
-            if (f.DataType is TimestampType { Timezone: not null and not "" })
-            {
-                // Arrow timestamps with a zone are UTC instants; the raw column holds their UTC wall clock.
-                source = $"timezone('UTC', {source})";
-            }
-
+            var source = expressions[i];
             if (schema is not null && i < schema.Fields.Count)
             {
                 return $"CAST({source} AS {Types.ToDuckDb(schema.Fields[i].Type)}) AS {SqlText.Ident(schema.Fields[i].Name)}";
@@ -71,6 +74,40 @@ internal static class LocalRelationLoader
         });
         Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} AS SELECT {string.Join(", ", select)} FROM {SqlText.Ident(raw)}");
         Execute(connection, $"DROP TABLE {SqlText.Ident(raw)}");
+    }
+
+    /// <summary>
+    /// Adds the raw columns a field needs (one per leaf, and a null flag per struct, whose children are appended as
+    /// columns of their own) and returns the SQL that rebuilds the field's value from them.
+    /// </summary>
+    private static string Flatten(Field field, int[] path, List<RawColumn> raw)
+    {
+        var name = "c" + string.Join("_", path);
+        if (field.DataType is StructType st)
+        {
+            raw.Add(new RawColumn(name + "_null", "BOOLEAN", path, IsNullFlag: true));
+            var children = st.Fields.Select((f, j) => $"{SqlText.Ident(f.Name)} := {Flatten(f, [.. path, j], raw)}");
+            return $"(CASE WHEN {SqlText.Ident(name + "_null")} THEN NULL ELSE struct_pack({string.Join(", ", children)}) END)";
+        }
+
+        raw.Add(new RawColumn(name, RawType(field.DataType), path, IsNullFlag: false));
+        // Arrow timestamps with a zone are UTC instants; the raw column holds their UTC wall clock.
+        return field.DataType is TimestampType { Timezone: not null and not "" } ? $"timezone('UTC', {SqlText.Ident(name)})" : SqlText.Ident(name);
+    }
+
+    /// <summary>A column of the raw table: the Arrow array at <paramref name="Path"/> (top-level index, then struct child indexes).</summary>
+    private sealed record RawColumn(string Name, string Type, int[] Path, bool IsNullFlag)
+    {
+        public IArrowArray Resolve(RecordBatch batch)
+        {
+            var array = batch.Column(Path[0]);
+            foreach (var child in Path.Skip(1))
+            {
+                array = ((StructArray)array).Fields[child];
+            }
+
+            return array;
+        }
     }
 
     private static string RawType(IArrowType type) => type switch

@@ -93,6 +93,11 @@ internal static partial class PlanExecutor
                     return new ExecutionItem.SqlResultItem(vacuumRows);
                 }
 
+                if (Delta.OptimizeStatement.TryRun(session, query, cancellationToken) is { } optimizeRows)
+                {
+                    return new ExecutionItem.SqlResultItem(optimizeRows);
+                }
+
                 if (!QueryStart().IsMatch(query))
                 {
                     throw Errors.Unsupported("sql statement", $"The SQL statement '{Truncate(query)}' (only queries: SELECT / WITH / VALUES / FROM)");

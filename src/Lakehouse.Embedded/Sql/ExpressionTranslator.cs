@@ -120,7 +120,7 @@ internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings sett
         };
         var name = $"CAST({inner.Name} AS {Types.SparkSqlName(target)})";
         var sourceType = typeOf?.Invoke(inner.Sql);
-        if (Casts.Special(inner.Sql, sourceType, target, ansi) is { } special)
+        if (Casts.Special(inner.Sql, sourceType, target, ansi, c.EvalMode == Expression.Types.Cast.Types.EvalMode.Try) is { } special)
         {
             return new SqlExpr(special, name);
         }
@@ -162,12 +162,7 @@ internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings sett
             // Spark's array[i] is 0-based; DuckDB lists are 1-based and count negative indexes from the end. Spark: an
             // index out of bounds is NULL, or INVALID_ARRAY_INDEX under ANSI.
             var i = Literals.AsLong(key.Literal);
-            var outOfBounds = Settings.Ansi
-                ? RuntimeErrors.Raise("INVALID_ARRAY_INDEX", "22003", $"'The index {i} is out of bounds. The array has ' || len({child.Sql}) || ' elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead.'")
-                : "NULL";
-            return new SqlExpr(
-                $"(CASE WHEN {child.Sql} IS NULL THEN NULL WHEN {SqlText.Int(i)} >= 0 AND {SqlText.Int(i)} < len({child.Sql}) THEN {child.Sql}[{SqlText.Int(i + 1)}] ELSE {outOfBounds} END)",
-                $"{child.Name}[{i}]");
+            return new SqlExpr(Functions.ArrayIndex(child.Sql, SqlText.Int(i), Settings.Ansi), $"{child.Name}[{i}]");
         }
 
         throw Errors.Unsupported("extract value", "Extracting a value by a key that is not a string or integer literal");
@@ -249,7 +244,7 @@ internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings sett
         var m = TrailingAlias().Match(text);
         var body = m.Success ? text[..m.Index] : text;
         var name = m.Success ? m.Groups[1].Value.Trim('`') : SparkNameOf(body);
-        var sql = SparkSqlRewriter.RewriteExpression(body, Scope);
+        var sql = SparkSqlRewriter.RewriteExpression(body, Settings, Scope);
         // Names in the text are resolved by DuckDB against the physical names, which equal the visible names
         // unless a join produced duplicates (those need df["col"] or an alias).
         var source = Scope.All().FirstOrDefault(c => c.Column.Name.Equals(body.Trim().Trim('`'), StringComparison.OrdinalIgnoreCase));

@@ -24,9 +24,7 @@ internal static partial class Functions
                 return new SqlExpr(NonZero(tx, a[1].Sql, $"({a[0].Sql} % {a[1].Sql})"), $"({a[0].Name} % {a[1].Name})");
             case "pmod" when a.Count == 2:
             {
-                // Spark: r = a % n; r < 0 ? (r + n) % n : r (the sign of n does not flip a non-negative r).
-                var r = $"({a[0].Sql} % {a[1].Sql})";
-                return new SqlExpr(NonZero(tx, a[1].Sql, $"(CASE WHEN {r} < 0 THEN ({r} + {a[1].Sql}) % {a[1].Sql} ELSE {r} END)"), N("pmod"));
+                return new SqlExpr(Pmod(tx.Settings.Ansi, a[0].Sql, a[1].Sql), N("pmod"));
             }
 
             case "round":
@@ -64,8 +62,18 @@ internal static partial class Functions
         }
     }
 
-    private static string NonZero(ExpressionTranslator tx, string divisor, string result) =>
-        $"(CASE WHEN {divisor} = 0 THEN {(tx.Settings.Ansi ? RuntimeErrors.DivideByZero : "NULL")} ELSE {result} END)";
+    private static string NonZero(ExpressionTranslator tx, string divisor, string result) => NonZero(tx.Settings.Ansi, divisor, result);
+
+    /// <summary>Spark's division by zero: <paramref name="result"/> unless the divisor is 0, then NULL, or DIVIDE_BY_ZERO under ANSI.</summary>
+    internal static string NonZero(bool ansi, string divisor, string result) =>
+        $"(CASE WHEN {divisor} = 0 THEN {(ansi ? RuntimeErrors.DivideByZero : "NULL")} ELSE {result} END)";
+
+    /// <summary>Spark's <c>pmod(a, n)</c>: r = a % n; r &lt; 0 ? (r + n) % n : r (the sign of n does not flip a non-negative r).</summary>
+    internal static string Pmod(bool ansi, string a, string n)
+    {
+        var r = $"({a} % {n})";
+        return NonZero(ansi, n, $"(CASE WHEN {r} < 0 THEN ({r} + {n}) % {n} ELSE {r} END)");
+    }
 
     /// <summary>
     /// Spark's <c>/</c>: double for non-decimal operands; with a decimal operand (and no floating one), the decimal type

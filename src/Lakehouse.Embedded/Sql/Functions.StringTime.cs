@@ -13,18 +13,10 @@ internal static partial class Functions
         switch (name)
         {
             case "substring" or "substr":
-            {
-                // Spark: positions are 1-based, 0 behaves as 1, negative counts from the end; no length = to the end.
-                var pos = $"(CASE WHEN {a[1].Sql} = 0 THEN 1 ELSE {a[1].Sql} END)";
-                var sql = a.Count > 2
-                    ? $"(CASE WHEN {a[2].Sql} <= 0 THEN '' ELSE substring({a[0].Sql}, {pos}, {a[2].Sql}) END)"
-                    : $"substring({a[0].Sql}, {pos})";
-                return new SqlExpr(sql, a.Count > 2 ? N(name) : $"{name}({a[0].Name}, {a[1].Name}, 2147483647)");
-            }
-
+                return new SqlExpr(Substring(a[0].Sql, a[1].Sql, a.Count > 2 ? a[2].Sql : null), a.Count > 2 ? N(name) : $"{name}({a[0].Name}, {a[1].Name}, 2147483647)");
             case "regexp_replace":
                 // Java replacement syntax ($1) to RE2's (\1); Spark replaces every match.
-                return new SqlExpr($"regexp_replace({a[0].Sql}, {a[1].Sql}, {JavaReplacement(raw[2], a[2])}, 'g')", N(name));
+                return new SqlExpr(RegexpReplace(a[0].Sql, a[1].Sql, JavaReplacement(raw[2], a[2])), N(name));
             case "regexp_extract":
                 return new SqlExpr($"regexp_extract({a[0].Sql}, {a[1].Sql}, {(a.Count > 2 ? a[2].Sql : "1")})", N(name));
             case "split":
@@ -123,8 +115,30 @@ internal static partial class Functions
 
     private static string JavaReplacement(Expression raw, SqlExpr translated) =>
         raw.ExprTypeCase == Expression.ExprTypeOneofCase.Literal && raw.Literal.LiteralTypeCase == Expression.Types.Literal.LiteralTypeOneofCase.String
-            ? SqlText.Str(DollarGroup().Replace(raw.Literal.String.Replace("\\", "\\\\", StringComparison.Ordinal), @"\$1"))
-            : translated.Sql;
+            ? JavaReplacementLiteral(raw.Literal.String)
+            : JavaReplacementSql(translated.Sql);
+
+    /// <summary>
+    /// Spark's <c>substring(s, pos[, len])</c>: positions are 1-based, 0 behaves as 1, negative counts from the end, a
+    /// length of 0 or less gives '' (DuckDB's substring differs at 0 and for negative lengths).
+    /// </summary>
+    internal static string Substring(string s, string pos, string? len)
+    {
+        var position = $"(CASE WHEN {pos} = 0 THEN 1 ELSE {pos} END)";
+        return len is null
+            ? $"substring({s}, {position})"
+            : $"(CASE WHEN {len} <= 0 THEN '' ELSE substring({s}, {position}, {len}) END)";
+    }
+
+    /// <summary>Spark's <c>regexp_replace</c>: every match is replaced (DuckDB replaces the first without the 'g' flag).</summary>
+    internal static string RegexpReplace(string s, string pattern, string duckReplacement) => $"regexp_replace({s}, {pattern}, {duckReplacement}, 'g')";
+
+    /// <summary>A Java replacement string (<c>$1</c> groups) as an RE2 replacement literal (<c>\1</c>).</summary>
+    internal static string JavaReplacementLiteral(string value) =>
+        SqlText.Str(DollarGroup().Replace(value.Replace("\\", "\\\\", StringComparison.Ordinal), @"\$1"));
+
+    /// <summary>The same conversion, done by DuckDB for a replacement that is not a literal.</summary>
+    internal static string JavaReplacementSql(string sql) => $"regexp_replace(replace({sql}, '\\', '\\\\'), '\\$(\\d)', '\\\\\\1', 'g')";
 
     [GeneratedRegex(@"\$(\d)")]
     private static partial Regex DollarGroup();

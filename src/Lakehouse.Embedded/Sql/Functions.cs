@@ -146,12 +146,27 @@ internal static partial class Functions
             "map" when args.Count % 2 == 0 => new SqlExpr(
                 $"map([{string.Join(", ", args.Where((_, i) => i % 2 == 0).Select(a => a.Sql))}], [{string.Join(", ", args.Where((_, i) => i % 2 == 1).Select(a => a.Sql))}])", sparkName(name)),
             // Spark: NULL when the value is NULL, or when it is absent and the array holds a NULL.
-            "array_contains" => new SqlExpr(
-                $"(CASE WHEN {args[0].Sql} IS NULL OR {args[1].Sql} IS NULL THEN NULL WHEN list_contains({args[0].Sql}, {args[1].Sql}) THEN TRUE " +
-                $"WHEN len({args[0].Sql}) <> list_count({args[0].Sql}) THEN NULL ELSE FALSE END)", sparkName(name)),
+            "array_contains" => new SqlExpr(ArrayContains(args[0].Sql, args[1].Sql), sparkName(name)),
             "concat" => new SqlExpr("(" + string.Join(" || ", args.Select(a => a.Sql)) + ")", sparkName("concat")),
             _ => null,
         };
+    }
+
+    /// <summary>Spark's <c>array_contains</c>: NULL when the value is NULL, or when it is absent and the array holds a NULL.</summary>
+    internal static string ArrayContains(string array, string value) =>
+        $"(CASE WHEN {array} IS NULL OR {value} IS NULL THEN NULL WHEN list_contains({array}, {value}) THEN TRUE " +
+        $"WHEN len({array}) <> list_count({array}) THEN NULL ELSE FALSE END)";
+
+    /// <summary>
+    /// Spark's <c>array[i]</c>: 0-based (DuckDB lists are 1-based and count negative indexes from the end); an index out of
+    /// bounds is NULL, or INVALID_ARRAY_INDEX under ANSI.
+    /// </summary>
+    internal static string ArrayIndex(string array, string index, bool ansi)
+    {
+        var outOfBounds = ansi
+            ? RuntimeErrors.Raise("INVALID_ARRAY_INDEX", "22003", $"'The index ' || ({index}) || ' is out of bounds. The array has ' || len({array}) || ' elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead.'")
+            : "NULL";
+        return $"(CASE WHEN {array} IS NULL OR ({index}) IS NULL THEN NULL WHEN ({index}) >= 0 AND ({index}) < len({array}) THEN {array}[({index}) + 1] ELSE {outOfBounds} END)";
     }
 
     private static SqlExpr Count(ExpressionTranslator tx, RepeatedField<Expression> rawArgs, bool distinct)

@@ -151,7 +151,7 @@ internal sealed partial class RelationTranslator
             throw Errors.Unsupported("sql arguments", "spark.sql with query parameters");
         }
 
-        var rewritten = SparkSqlRewriter.RewriteQuery(query, (parts, version, timestamp) => TableReferenceSql(parts, version, timestamp));
+        var rewritten = SparkSqlRewriter.RewriteQuery(query, Settings, (parts, version, timestamp) => TableReferenceSql(parts, version, timestamp));
         return Leaf(rewritten);
     }
 

@@ -1,110 +1,41 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Lakehouse.Embedded.Sql.Text;
 
 namespace Lakehouse.Embedded.Sql;
 
 /// <summary>
-/// Rewrites Spark SQL text into DuckDB SQL: backquoted identifiers become double-quoted, and table references after
-/// FROM/JOIN (<c>delta.`/path`</c>, <c>db.table</c>, session views) become subqueries reading the Delta table,
-/// including <c>VERSION AS OF n</c> and <c>TIMESTAMP AS OF 'ts'</c>.
+/// Rewrites Spark SQL text into DuckDB SQL with Spark's semantics where they differ, token by token (never inside
+/// string literals, backquoted identifiers or comments): literals and identifiers in DuckDB's syntax, table references
+/// as Delta scans, and the operators, casts, subscripts and functions of <see cref="SparkSqlSemantics"/>. What cannot be
+/// rewritten reliably is refused with an error naming it.
 /// </summary>
-internal static partial class SparkSqlRewriter
+internal static class SparkSqlRewriter
 {
     /// <summary>Rewrites a query; <paramref name="table"/> maps (identifier parts, version, timestamp) to SQL, or null to leave it.</summary>
-    public static string RewriteQuery(string sql, Func<IReadOnlyList<string>, string?, string?, string?> table)
+    /// <exception cref="EmbeddedException">The text uses something the engine cannot give Spark's answer for.</exception>
+    public static string RewriteQuery(string sql, SqlSettings settings, Func<IReadOnlyList<string>, string?, string?, string?> table)
     {
-        var masked = MaskStrings(sql, out var strings);
-        var result = TableReference().Replace(masked, m =>
-        {
-            var parts = Scope.SplitIdentifier(m.Groups["id"].Value);
-            var version = m.Groups["ver"].Success ? m.Groups["ver"].Value : null;
-            var ts = m.Groups["ts"].Success ? Unmask(m.Groups["ts"].Value, strings).Trim('\'') : null;
-            var replacement = table(parts, version, ts);
-            return replacement is null ? m.Value : $"{m.Groups["kw"].Value} ({replacement})";
-        });
-        return Unmask(Backquotes(Div().Replace(SparkSqlText.RewriteCalls(result), "//")), strings);
+        RefuseCaseSensitive(settings);
+        return SqlEmitter.Emit(SparkSqlSemantics.Rewrite(SqlTokenizer.Parse(sql), new SqlTextContext(settings, table, null), tableReferences: true));
     }
 
     /// <summary>
     /// Rewrites an expression fragment (selectExpr / expr / filter strings); <c>input_file_name()</c> and
     /// <c>_metadata</c> become the file metadata of the <paramref name="scope"/> when it reads files.
     /// </summary>
-    public static string RewriteExpression(string sql, Scope? scope = null)
+    /// <exception cref="EmbeddedException">The text uses something the engine cannot give Spark's answer for.</exception>
+    public static string RewriteExpression(string sql, SqlSettings settings, Scope? scope = null)
     {
-        var masked = MaskStrings(sql, out var strings);
-        if (scope is not null)
-        {
-            masked = InputFileName().Replace(masked, _ => scope.InputFileName());
-            if (scope.MetadataSql() is { } metadata)
-            {
-                masked = MetadataColumn().Replace(masked, m => metadata + string.Concat(m.Groups["f"].Captures.Select(c => $"['{c.Value.ToLowerInvariant()}']")));
-            }
-        }
-
-        return Unmask(Backquotes(Div().Replace(SparkSqlText.RewriteCalls(masked), "//")), strings);
+        RefuseCaseSensitive(settings);
+        return SqlEmitter.Emit(SparkSqlSemantics.Rewrite(SqlTokenizer.Parse(sql), new SqlTextContext(settings, null, scope), tableReferences: false));
     }
 
-    [GeneratedRegex(@"\binput_file_name\s*\(\s*\)", RegexOptions.IgnoreCase)]
-    private static partial Regex InputFileName();
-
-    [GeneratedRegex(@"(?<![\w.""`])_metadata\b(?:\.(?<f>file_path|file_name|file_size|file_block_start|file_block_length|file_modification_time)\b)*", RegexOptions.IgnoreCase)]
-    private static partial Regex MetadataColumn();
-
-    [GeneratedRegex(@"\bdiv\b", RegexOptions.IgnoreCase)]
-    private static partial Regex Div();
-
-    private static string Backquotes(string s) => BackquotedIdent().Replace(s, m => SqlText.Ident(m.Groups[1].Value.Replace("``", "`", StringComparison.Ordinal)));
-
-    /// <summary>
-    /// Replaces each string literal (Spark's '…' and "…", backslash escapes) by a marker, collecting the literals
-    /// already converted to DuckDB's syntax.
-    /// </summary>
-    private static string MaskStrings(string sql, out List<string> strings)
+    private static void RefuseCaseSensitive(SqlSettings settings)
     {
-        var found = new List<string>();
-        var sb = new StringBuilder();
-        for (var i = 0; i < sql.Length; i++)
+        if (settings.CaseSensitive)
         {
-            var q = sql[i];
-            if (q is '\'' or '"')
-            {
-                var j = i + 1;
-                while (j < sql.Length && !(sql[j] == q && (j + 1 >= sql.Length || sql[j + 1] != q)))
-                {
-                    j += sql[j] == q || sql[j] == '\\' ? 2 : 1;
-                }
-
-                found.Add(SparkSqlText.Literal(sql[i..Math.Min(j + 1, sql.Length)]));
-                sb.Append('\u0001').Append(found.Count - 1).Append('\u0002');
-                i = j;
-            }
-            else if (q == '`')
-            {
-                // Backquoted identifiers may hold quotes; keep them as they are.
-                var j = sql.IndexOf('`', i + 1);
-                j = j < 0 ? sql.Length - 1 : j;
-                sb.Append(sql, i, j - i + 1);
-                i = j;
-            }
-            else
-            {
-                sb.Append(q);
-            }
+            // DuckDB resolves the names in the text case-insensitively: `A` would find column `a` where Spark fails.
+            throw Errors.Unsupported("case-sensitive SQL text",
+                "SQL text (spark.sql, expr, selectExpr, filter strings) with spark.sql.caseSensitive=true (names in the text are resolved case-insensitively here); use column objects, or run on Apache Spark");
         }
-
-        strings = found;
-        return sb.ToString();
     }
-
-    private static string Unmask(string s, List<string> strings) =>
-        MaskRef().Replace(s, m => strings[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
-
-    [GeneratedRegex(@"(?<kw>\b(?:FROM|JOIN))\s+(?<id>(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)(?:\.(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*))*)(?:\s+(?:VERSION\s+AS\s+OF\s+(?<ver>\d+)|TIMESTAMP\s+AS\s+OF\s+(?<ts>\u0001\d+\u0002)))?", RegexOptions.IgnoreCase)]
-    private static partial Regex TableReference();
-
-    [GeneratedRegex(@"`((?:[^`]|``)+)`")]
-    private static partial Regex BackquotedIdent();
-
-    [GeneratedRegex("\u0001(\\d+)\u0002")]
-    private static partial Regex MaskRef();
 }
