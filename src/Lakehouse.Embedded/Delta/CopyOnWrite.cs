@@ -29,7 +29,8 @@ internal static class CopyOnWrite
     /// <param name="Operation">commitInfo.operation (MERGE, UPDATE, DELETE).</param>
     /// <param name="Parameters">commitInfo.operationParameters.</param>
     /// <param name="Removes">Files of the snapshot that are replaced or dropped.</param>
-    /// <param name="RowsSql">The DuckDB query of the rows to write (the table's columns), or null to write none.</param>
+    /// <param name="RowsSql">The DuckDB query of the rows to write, or null to write none: the table's columns in schema
+    /// order, named as in the schema, each cast to its DuckDB type (<c>Types.ToDuckDb</c>).</param>
     /// <param name="NewMetadata">New metadata (schema evolution), or null.</param>
     public sealed record Change(string Operation, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<AddFile> Removes, string? RowsSql, Metadata? NewMetadata);
 
@@ -113,14 +114,10 @@ internal static class CopyOnWrite
     /// </summary>
     private static List<AddFile> Write(EngineSession session, Snapshot snapshot, Metadata metadata, string sql, CancellationToken cancellationToken)
     {
-        var fields = metadata.Schema.Fields;
-        var direct = metadata.PartitionColumns.Count == 0 && snapshot.ColumnMapping == ColumnMappingMode.None && snapshot.Protocol.MinWriterVersion <= 2;
-        if (direct)
-        {
-            var described = session.Describe(sql);
-            direct = described.Count == fields.Count
-                && described.Zip(fields).All(p => p.First.Name == p.Second.Name && Equals(Sql.Types.FromDuckDb(p.First.Type), p.Second.Type));
-        }
+        // The query casts every column to its DuckDB type (Change.RowsSql), so the schema alone says whether DuckDB's
+        // Parquet types read back as the table's types.
+        var direct = metadata.PartitionColumns.Count == 0 && snapshot.ColumnMapping == ColumnMappingMode.None && snapshot.Protocol.MinWriterVersion <= 2
+            && metadata.Schema.Fields.All(f => Equals(Sql.Types.FromDuckDb(Sql.Types.ToDuckDb(f.Type)), f.Type));
 
         if (!direct)
         {

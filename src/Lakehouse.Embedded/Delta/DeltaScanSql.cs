@@ -17,7 +17,7 @@ namespace Lakehouse.Embedded.Delta;
 /// </summary>
 internal static class DeltaScanSql
 {
-    /// <summary>The row-id column holding the file's <c>add.path</c>.</summary>
+    /// <summary>The row-id column holding the file's absolute path (<see cref="TablePaths.ResolveDataFile"/> of its <c>add.path</c>).</summary>
     public const string FileColumn = "__lakehouse_file";
 
     /// <summary>The row-id column holding the row's index within its file.</summary>
@@ -77,9 +77,11 @@ internal static class DeltaScanSql
     /// <param name="snapshot">The table version the files belong to.</param>
     /// <param name="subset">The files to read.</param>
     /// <param name="describe">Column names of a SELECT.</param>
-    /// <param name="rowIds">Adds <see cref="FileColumn"/> (the file's <c>add.path</c>) and <see cref="PositionColumn"/>
+    /// <param name="rowIds">Adds <see cref="FileColumn"/> (the file's absolute path) and <see cref="PositionColumn"/>
     /// (the row's index in its file), which identify a row for copy-on-write DML.</param>
-    public static string Sql(Snapshot snapshot, IEnumerable<AddFile> subset, Func<string, IReadOnlyList<(string Name, string Type)>> describe, bool rowIds)
+    /// <param name="positions">With <paramref name="rowIds"/>: false leaves <see cref="PositionColumn"/> NULL, for
+    /// callers that only need to know which file a row is in.</param>
+    public static string Sql(Snapshot snapshot, IEnumerable<AddFile> subset, Func<string, IReadOnlyList<(string Name, string Type)>> describe, bool rowIds, bool positions = true)
     {
         var mode = snapshot.ColumnMapping;
         var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -113,12 +115,16 @@ internal static class DeltaScanSql
             var deleted = f.DeletionVector is { } dv
                 ? "[" + string.Join(", ", DeletionVectorReader.Read(dv, snapshot.TablePath).Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]::BIGINT[]"
                 : "NULL::BIGINT[]";
-            return "(" + string.Join(", ", new[] { SqlText.Str(absolute[i]), deleted, SqlText.Str(f.Path) }.Concat(values)) + ")";
+            return "(" + string.Join(", ", new[] { SqlText.Str(absolute[i]), deleted }.Concat(values)) + ")";
         });
-        var fileColumns = new[] { "__file", "__deleted", "__add" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
+        var fileColumns = new[] { "__file", "__deleted" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
 
         var hasDv = files.Any(f => f.DeletionVector is not null);
-        var parquet = $"read_parquet({SqlText.StrList(absolute)}, filename = true, union_by_name = true{(hasDv || rowIds ? ", file_row_number = true" : "")})";
+        // Only partition values and deletion vectors need the per-file row joined in; without them every row of a
+        // file is read as it is, and the file's name comes from read_parquet itself.
+        var perFile = hasDv || partitionFields.Count > 0;
+        var rowNumbers = hasDv || (rowIds && positions);
+        var parquet = $"read_parquet({SqlText.StrList(absolute)}{(perFile || rowIds ? ", filename = true" : "")}, union_by_name = true{(rowNumbers ? ", file_row_number = true" : "")})";
         var present = describe($"SELECT * FROM {parquet}").Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var select = fields.Select(f =>
         {
@@ -128,7 +134,12 @@ internal static class DeltaScanSql
         });
         if (rowIds)
         {
-            select = select.Append($"p.__add AS {FileColumn}").Append($"d.file_row_number AS {PositionColumn}");
+            select = select.Append($"d.filename AS {FileColumn}").Append(positions ? $"d.file_row_number AS {PositionColumn}" : $"CAST(NULL AS BIGINT) AS {PositionColumn}");
+        }
+
+        if (!perFile)
+        {
+            return $"SELECT {string.Join(", ", select)} FROM {parquet} AS d";
         }
 
         return $"SELECT {string.Join(", ", select)} FROM {parquet} AS d "

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
+using Lakehouse.Delta.Storage;
 using Lakehouse.Embedded.Execution;
 using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos.Delta;
@@ -11,17 +12,15 @@ using Lakehouse.Spark.Protos.Delta;
 namespace Lakehouse.Embedded.Delta;
 
 /// <summary>
-/// Delta's MERGE INTO, copy-on-write: the source is materialized once; the target files that can hold a match are
-/// found from partition values and min/max statistics (<see cref="MergeFilePruning"/>) before any target data is read;
-/// one DuckDB join over those files and the source classifies every row by the first clause that applies; only files
-/// with a row that is updated or deleted are rewritten; the rewritten rows and the inserted rows are written by
-/// Lakehouse.Delta and committed in one transaction with Delta's operation metrics.
+/// Delta's MERGE INTO, copy-on-write: the source is materialized once; one pass over its keys finds the target files
+/// that can hold a match from partition values and min/max statistics (<see cref="MergeFilePruning"/>) before any target
+/// data is read; one DuckDB join over those files counts per file the rows each clause kind applies to
+/// (<see cref="MergeJoin.Classify"/>); only files with a row that is updated or deleted are rewritten, by one query
+/// that joins them with the source again and also yields the inserted rows (<see cref="MergeJoin.Output"/>); the rows
+/// are written and committed in one transaction with Delta's operation metrics.
 /// </summary>
 internal static class MergeCommand
 {
-    private const string ClauseColumn = "__lakehouse_clause";
-    private const string SourceRowColumn = "__lakehouse_src_row";
-
     /// <summary>Runs the MERGE and returns Delta's result row (num_affected_rows, num_updated_rows, num_deleted_rows, num_inserted_rows) as SQL.</summary>
     public static string Execute(EngineSession session, MergeIntoTable merge, CancellationToken cancellationToken)
     {
@@ -34,27 +33,24 @@ internal static class MergeCommand
             return ResultRows.Merge(0, 0, 0);
         }
 
-        var id = Guid.NewGuid().ToString("N");
-        var sourceTable = $"__lakehouse_merge_source_{id}";
-        var classTable = $"__lakehouse_merge_rows_{id}";
+        var sourceTable = $"__lakehouse_merge_source_{Guid.NewGuid():N}";
         try
         {
-            return Run(session, merge, target, snapshot, settings, sourceTable, classTable, started, cancellationToken);
+            return Run(session, merge, target, snapshot, settings, sourceTable, started, cancellationToken);
         }
         finally
         {
             session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(sourceTable)}");
-            session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(classTable)}");
         }
     }
 
     private static string Run(EngineSession session, MergeIntoTable merge, DeltaTarget target, Snapshot snapshot, CommitSettings settings,
-        string sourceTable, string classTable, DateTimeOffset started, CancellationToken cancellationToken)
+        string sourceTable, DateTimeOffset started, CancellationToken cancellationToken)
     {
         // The source is evaluated once (Delta materializes it too), so both passes see the same rows.
         var translator = new RelationTranslator(session);
         var source = translator.Translate(merge.Source);
-        session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(sourceTable)} AS SELECT *, row_number() OVER () AS {SourceRowColumn} FROM ({source.Sql})");
+        session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(sourceTable)} AS SELECT *, TRUE AS {MergeJoin.SourceMarker} FROM ({source.Sql})");
         var sourceAlias = merge.Source.SubqueryAlias is { } sa ? sa.Alias : "__source";
         var targetAlias = target.Alias ?? "__target";
         if (sourceAlias.Equals(targetAlias, StringComparison.OrdinalIgnoreCase))
@@ -80,7 +76,7 @@ internal static class MergeCommand
         Metadata? newMetadata = null;
         if (evolve && hasStar)
         {
-            var described = session.Describe($"SELECT * EXCLUDE ({SourceRowColumn}) FROM {SqlText.Ident(sourceTable)}");
+            var described = session.Describe($"SELECT * EXCLUDE ({MergeJoin.SourceMarker}) FROM {SqlText.Ident(sourceTable)}");
             var added = source.Columns.Select((c, i) => (c.Name, Type: described[i].Type))
                 .Where(c => schema.Find(c.Name) is null)
                 .DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
@@ -107,20 +103,26 @@ internal static class MergeCommand
         // Candidate files: all of them when not-matched-by-source clauses must see every target row.
         var keys = MergeFilePruning.Keys(merge.Condition, scope, targetFrame, sourceFrame, schema);
         var bySource = clauses.Any(c => c.IsNotMatchedBySource);
-        var candidates = bySource ? snapshot.Files.ToList() : MergeFilePruning.Candidates(session, snapshot, keys, sourceTable, sourceAlias);
+        var sourceKeys = MergeFilePruning.Analyze(session, snapshot, keys, sourceTable, sourceAlias, prune: !bySource);
+        var candidates = sourceKeys.Candidates;
         var scanStarted = DateTimeOffset.UtcNow;
 
-        // Pass 1: one join classifies rows; only rows some clause applies to are kept (ids and the clause code).
-        Classify(session, snapshot, candidates, clauses, condition, sourceTable, classTable, targetAlias, sourceAlias);
-        CheckSingleMatch(session, clauses, classTable);
-        var counts = Counts(session, clauses, classTable);
-        var touchedPaths = QueryValues.Strings(session, $"SELECT DISTINCT {DeltaScanSql.FileColumn} FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} OR {ClauseColumn} > {MergeClause.NotMatchedBySourceBase}").ToHashSet(StringComparer.Ordinal);
-        var touched = candidates.Where(f => touchedPaths.Contains(f.Path)).ToList();
+        // Pass 1: counts per file from one join; nothing is materialized. Unique source keys mean no target row can
+        // match twice, so target rows need not be told apart.
+        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
+        var files = join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
+        CheckSingleMatch(join, clauses, files, candidates);
+        var counts = new RowCounts(files.Sum(f => f.MatchedUpdated), files.Sum(f => f.MatchedDeleted), files.Sum(f => f.BySourceUpdated),
+            files.Sum(f => f.BySourceDeleted), files.Sum(f => f.Inserted));
+        var byPath = files.Where(f => f.Path is not null).ToDictionary(f => f.Path!, StringComparer.Ordinal);
+        MergeJoin.FileCounts? Of(AddFile f) => byPath.GetValueOrDefault(TablePaths.ResolveDataFile(snapshot.TablePath, f.Path));
+        var touched = candidates.Where(f => Of(f) is { Modifying: > 0 }).ToList();
+        var matchedElsewhere = candidates.Where(f => Of(f) is { Modifying: 0, Pairs: > 0 }).ToList();
         var rewriteStarted = DateTimeOffset.UtcNow;
 
         // Pass 2: the rows of the touched files as the clauses leave them, and the inserted rows.
         var rowsSql = touched.Count == 0 && counts.Inserted == 0 ? null
-            : Output(session, snapshot, touched, clauses, finalFields, classTable, sourceTable, targetAlias, sourceAlias);
+            : join.Output(touched, matchedElsewhere, counts.Inserted > 0, files.Any(f => f.Pairs != f.PairedRows), finalFields);
         var parameters = Parameters(merge, clauses);
         var numSourceRows = QueryValues.Count(session, $"SELECT count(*) FROM {SqlText.Ident(sourceTable)}");
         CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", parameters, touched, rowsSql, newMetadata), settings, (adds, outputRows) =>
@@ -151,108 +153,24 @@ internal static class MergeCommand
         return ResultRows.Merge(counts.MatchedUpdated + counts.BySourceUpdated, counts.MatchedDeleted + counts.BySourceDeleted, counts.Inserted);
     }
 
-    private static void Classify(EngineSession session, Snapshot snapshot, List<AddFile> candidates, List<MergeClause> clauses, string condition,
-        string sourceTable, string classTable, string targetAlias, string sourceAlias)
-    {
-        string Case(IEnumerable<MergeClause> kind) => kind.Any()
-            ? "CASE " + string.Concat(kind.Select(c => $"WHEN {c.ConditionSql ?? "TRUE"} THEN {c.Code} ")) + "ELSE 0 END"
-            : "0";
-        var t = SqlText.Ident(targetAlias);
-        var s = SqlText.Ident(sourceAlias);
-        var targetOnly = clauses.Any(c => c.IsNotMatchedBySource);
-        var sourceOnly = clauses.Any(c => c.IsNotMatched);
-        var join = (targetOnly, sourceOnly) switch
-        {
-            (true, true) => "FULL OUTER JOIN",
-            (true, false) => "LEFT JOIN",
-            (false, true) => "RIGHT JOIN",
-            _ => "INNER JOIN",
-        };
-        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Describe, rowIds: true);
-        var inTarget = $"{t}.{DeltaScanSql.FileColumn} IS NOT NULL";
-        var inSource = $"{s}.{SourceRowColumn} IS NOT NULL";
-        var clause = $"CASE WHEN {inTarget} AND {inSource} THEN {Case(clauses.Where(c => c.IsMatched))} "
-                   + $"WHEN {inSource} THEN {Case(clauses.Where(c => c.IsNotMatched))} "
-                   + $"ELSE {Case(clauses.Where(c => c.IsNotMatchedBySource))} END";
-        session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(classTable)} AS SELECT * FROM ("
-            + $"SELECT {t}.{DeltaScanSql.FileColumn} AS {DeltaScanSql.FileColumn}, {t}.{DeltaScanSql.PositionColumn} AS {DeltaScanSql.PositionColumn}, "
-            + $"{s}.{SourceRowColumn} AS {SourceRowColumn}, {clause} AS {ClauseColumn} "
-            + $"FROM ({scan}) AS {t} {join} {SqlText.Ident(sourceTable)} AS {s} ON ({condition})) WHERE {ClauseColumn} > 0");
-    }
-
     /// <summary>Delta's rule: a target row that more than one source row would modify is an error, unless the only matched clause is an unconditional delete.</summary>
-    private static void CheckSingleMatch(EngineSession session, List<MergeClause> clauses, string classTable)
+    private static void CheckSingleMatch(MergeJoin join, List<MergeClause> clauses, List<MergeJoin.FileCounts> files, List<AddFile> candidates)
     {
         var matched = clauses.Where(c => c.IsMatched).ToList();
-        if (matched.Count == 0 || (matched.Count == 1 && matched[0] is { Action: MergeActionKind.Delete, ConditionSql: null }))
+        if (matched.Count == 0 || (matched.Count == 1 && matched[0] is { Action: MergeActionKind.Delete, ConditionSql: null })
+            || files.All(f => f.ModifyingPairs == f.ModifyingRows))
         {
             return;
         }
 
-        var duplicates = QueryValues.Count(session, $"SELECT count(*) FROM (SELECT 1 FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} "
-            + $"GROUP BY {DeltaScanSql.FileColumn}, {DeltaScanSql.PositionColumn} HAVING count(*) > 1)");
-        if (duplicates > 0)
-        {
-            throw new EmbeddedException("DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE", "21506",
-                $"Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table ({duplicates} target row(s)); "
-                + "the result would be ambiguous, since it is unclear which source row should update or delete the target row. "
-                + "Preprocess the source so that at most one source row matches each target row (for example, deduplicate it on the merge keys).");
-        }
+        var duplicates = join.AmbiguousRows(candidates);
+        throw new EmbeddedException("DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE", "21506",
+            $"Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table ({duplicates} target row(s)); "
+            + "the result would be ambiguous, since it is unclear which source row should update or delete the target row. "
+            + "Preprocess the source so that at most one source row matches each target row (for example, deduplicate it on the merge keys).");
     }
 
     private sealed record RowCounts(long MatchedUpdated, long MatchedDeleted, long BySourceUpdated, long BySourceDeleted, long Inserted);
-
-    private static RowCounts Counts(EngineSession session, List<MergeClause> clauses, string classTable)
-    {
-        string Codes(Func<MergeClause, bool> which) => clauses.Where(which).Select(c => c.Code.ToString(CultureInfo.InvariantCulture)).DefaultIfEmpty("-1").Aggregate((a, b) => a + ", " + b);
-        var row = $"({DeltaScanSql.FileColumn}, {DeltaScanSql.PositionColumn})";
-        var sql = $"SELECT count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsMatched && c.Action == MergeActionKind.Update)})), "
-                + $"count(DISTINCT {row}) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsMatched && c.Action == MergeActionKind.Delete)})), "
-                + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatchedBySource && c.Action == MergeActionKind.Update)})), "
-                + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatchedBySource && c.Action == MergeActionKind.Delete)})), "
-                + $"count(*) FILTER (WHERE {ClauseColumn} IN ({Codes(c => c.IsNotMatched)})) FROM {SqlText.Ident(classTable)}";
-        var values = QueryValues.Longs(session, sql);
-        return new RowCounts(values[0], values[1], values[2], values[3], values[4]);
-    }
-
-    private static string Output(EngineSession session, Snapshot snapshot, List<AddFile> touched, List<MergeClause> clauses, List<StructField> fields,
-        string classTable, string sourceTable, string targetAlias, string sourceAlias)
-    {
-        var t = SqlText.Ident(targetAlias);
-        var s = SqlText.Ident(sourceAlias);
-        const string c = "\"__lakehouse_c\"";
-        var existing = snapshot.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        string Cast(string sql, StructField f) => $"CAST({sql} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
-        var updates = clauses.Where(x => x.Action == MergeActionKind.Update).ToList();
-        var inserts = clauses.Where(x => x.Action == MergeActionKind.Insert).ToList();
-        var targetColumns = fields.Select(f =>
-        {
-            var current = existing.Contains(f.Name) ? $"{t}.{SqlText.Ident(f.Name)}" : "NULL";
-            var cases = string.Concat(updates.Where(u => u.Values.ContainsKey(f.Name)).Select(u => $"WHEN {u.Code} THEN {u.Values[f.Name]} "));
-            return Cast(cases.Length == 0 ? current : $"CASE {c}.{ClauseColumn} {cases}ELSE {current} END", f);
-        });
-        var deletes = clauses.Where(x => x.Action == MergeActionKind.Delete).Select(x => x.Code.ToString(CultureInfo.InvariantCulture)).DefaultIfEmpty("-1");
-        var modifying = $"SELECT * FROM {SqlText.Ident(classTable)} WHERE {ClauseColumn} < {MergeClause.NotMatchedBase} OR {ClauseColumn} > {MergeClause.NotMatchedBySourceBase} "
-                      + $"QUALIFY row_number() OVER (PARTITION BY {DeltaScanSql.FileColumn}, {DeltaScanSql.PositionColumn} ORDER BY {ClauseColumn}) = 1";
-        var rewritten = $"SELECT {string.Join(", ", targetColumns)} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Describe, rowIds: true)}) AS {t} "
-            + $"LEFT JOIN ({modifying}) AS {c} ON {t}.{DeltaScanSql.FileColumn} = {c}.{DeltaScanSql.FileColumn} AND {t}.{DeltaScanSql.PositionColumn} = {c}.{DeltaScanSql.PositionColumn} "
-            + $"LEFT JOIN {SqlText.Ident(sourceTable)} AS {s} ON {s}.{SourceRowColumn} = {c}.{SourceRowColumn} "
-            + $"WHERE {c}.{ClauseColumn} IS NULL OR {c}.{ClauseColumn} NOT IN ({string.Join(", ", deletes)})";
-        if (inserts.Count == 0)
-        {
-            return rewritten;
-        }
-
-        var insertColumns = fields.Select(f =>
-        {
-            var cases = string.Concat(inserts.Select(i => $"WHEN {i.Code} THEN {i.Values.GetValueOrDefault(f.Name, "NULL")} "));
-            return Cast($"CASE {c}.{ClauseColumn} {cases}END", f);
-        });
-        var inserted = $"SELECT {string.Join(", ", insertColumns)} FROM {SqlText.Ident(classTable)} AS {c} "
-            + $"JOIN {SqlText.Ident(sourceTable)} AS {s} ON {s}.{SourceRowColumn} = {c}.{SourceRowColumn} "
-            + $"WHERE {c}.{ClauseColumn} > {MergeClause.NotMatchedBase} AND {c}.{ClauseColumn} < {MergeClause.NotMatchedBySourceBase}";
-        return $"{rewritten} UNION ALL {inserted}";
-    }
 
     private static Dictionary<string, string> Parameters(MergeIntoTable merge, List<MergeClause> clauses)
     {

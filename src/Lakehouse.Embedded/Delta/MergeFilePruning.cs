@@ -47,15 +47,60 @@ internal static class MergeFilePruning
         return keys;
     }
 
-    /// <summary>The files of <paramref name="snapshot"/> that may contain a target row matching a source row of <paramref name="sourceTable"/>.</summary>
-    public static List<AddFile> Candidates(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias)
+    /// <summary>What one pass over the source's keys tells about the target files and the source.</summary>
+    /// <param name="Candidates">The files that may hold a target row matching a source row (every file when not pruning).</param>
+    /// <param name="UniqueKeys">
+    /// True when no two source rows share a non-NULL key tuple (keys cast to the target columns' types). Every match
+    /// needs equal keys, so then no target row can match more than one source row.
+    /// </param>
+    public sealed record SourceKeys(List<AddFile> Candidates, bool UniqueKeys);
+
+    /// <summary>Files ranged in one aggregate (one <c>bool_or</c> per file); more files take a range join instead.</summary>
+    private const int AggregateFileLimit = 128;
+
+    /// <summary>
+    /// Reads the source's keys once: which files of <paramref name="snapshot"/> may contain a target row matching a
+    /// source row of <paramref name="sourceTable"/> (all of them unless <paramref name="prune"/>), and whether the
+    /// source's key tuples are unique.
+    /// </summary>
+    public static SourceKeys Analyze(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias, bool prune)
     {
         var files = snapshot.Files.ToList();
-        if (keys.Count == 0 || files.Count == 0)
+        if (keys.Count == 0)
         {
-            return files;
+            return new SourceKeys(files, false);
         }
 
+        var (candidates, ranged) = prune ? Ranges(snapshot, files, keys) : (files, []);
+        var aggregated = ranged.Count <= AggregateFileLimit ? ranged : [];
+        var keySelect = string.Join(", ", keys.Select((k, i) => $"{k.SourceSql} AS __k{i}"));
+        var notNull = string.Join(" AND ", keys.Select((_, i) => $"__k{i} IS NOT NULL"));
+        var cast = keys.Select((k, i) => $"TRY_CAST(__k{i} AS {Types.ToDuckDb(k.Field.Type)})").ToList();
+        var castNotNull = string.Join(" AND ", cast.Select(c => $"{c} IS NOT NULL"));
+        var distinct = keys.Count == 1 ? cast[0] : "(" + string.Join(", ", cast) + ")";
+        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull})");
+        foreach (var (_, bounds) in aggregated)
+        {
+            sql.Append(", coalesce(bool_or(").Append(string.Join(" AND ", keys.Select((_, k) => $"__k{k} BETWEEN {bounds[2 * k]} AND {bounds[2 * k + 1]}"))).Append("), FALSE)");
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $" FROM (SELECT {keySelect} FROM {SqlText.Ident(sourceTable)} AS {SqlText.Ident(sourceAlias)})");
+        var values = QueryValues.Longs(session, sql.ToString());
+        candidates.AddRange(aggregated.Where((_, i) => values[2 + i] != 0).Select(r => files[r.Index]));
+        if (ranged.Count > AggregateFileLimit)
+        {
+            candidates.AddRange(RangeJoin(session, files, ranged, keys, keySelect, notNull, sourceTable, sourceAlias));
+        }
+
+        return new SourceKeys(candidates, values[0] == values[1]);
+    }
+
+    /// <summary>
+    /// Splits the files into those that must be read whatever the keys (no statistics for a key) and those with a
+    /// range per key; files that can hold no match (NULL partition, all-NULL key column) are in neither.
+    /// </summary>
+    private static (List<AddFile> Always, List<(int Index, string[] Bounds)> Ranged) Ranges(Snapshot snapshot, List<AddFile> files, IReadOnlyList<Key> keys)
+    {
         var mode = snapshot.ColumnMapping;
         var partitions = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var candidates = new List<AddFile>();
@@ -124,11 +169,12 @@ internal static class MergeFilePruning
             }
         }
 
-        if (ranged.Count == 0)
-        {
-            return candidates;
-        }
+        return (candidates, ranged);
+    }
 
+    private static IEnumerable<AddFile> RangeJoin(EngineSession session, List<AddFile> files, List<(int Index, string[] Bounds)> ranged, IReadOnlyList<Key> keys,
+        string keySelect, string notNull, string sourceTable, string sourceAlias)
+    {
         var columns = new StringBuilder("__fid");
         for (var k = 0; k < keys.Count; k++)
         {
@@ -136,8 +182,6 @@ internal static class MergeFilePruning
         }
 
         var values = string.Join(", ", ranged.Select(r => $"({r.Index}, {string.Join(", ", r.Bounds)})"));
-        var keySelect = string.Join(", ", keys.Select((k, i) => $"{k.SourceSql} AS __k{i}"));
-        var notNull = string.Join(" AND ", keys.Select((_, i) => $"__k{i} IS NOT NULL"));
         var on = string.Join(" AND ", keys.Select((_, i) => $"k.__k{i} BETWEEN f.__min{i} AND f.__max{i}"));
         var sql = $"SELECT DISTINCT f.__fid FROM (VALUES {values}) AS f({columns}) "
                 + $"JOIN (SELECT DISTINCT * FROM (SELECT {keySelect} FROM {SqlText.Ident(sourceTable)} AS {SqlText.Ident(sourceAlias)}) WHERE {notNull}) AS k ON {on}";
@@ -151,8 +195,7 @@ internal static class MergeFilePruning
             }
         }
 
-        candidates.AddRange(ranged.Where(r => hit.Contains(r.Index)).Select(r => files[r.Index]));
-        return candidates;
+        return ranged.Where(r => hit.Contains(r.Index)).Select(r => files[r.Index]);
     }
 
     private static string Text(JsonValue value) => value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading;
 using Lakehouse.Delta.Snapshots;
+using Lakehouse.Delta.Storage;
 using Lakehouse.Embedded.Execution;
 using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos;
@@ -145,7 +146,7 @@ internal static class RowLevelCommand
             return (false, [], 0);
         }
 
-        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Describe, rowIds: true);
+        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Describe, rowIds: true, positions: false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in session.QueryAsync($"SELECT {DeltaScanSql.FileColumn}, count(*) FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE GROUP BY 1", CancellationToken.None).ToBlockingEnumerable())
         {
@@ -155,7 +156,7 @@ internal static class RowLevelCommand
             }
         }
 
-        return (false, candidates.Where(f => counts.ContainsKey(f.Path)).ToList(), counts.Values.Sum());
+        return (false, candidates.Where(f => counts.ContainsKey(TablePaths.ResolveDataFile(snapshot.TablePath, f.Path))).ToList(), counts.Values.Sum());
     }
 
     private static string AssignedColumn(Expression field, string? alias, List<string> columns)
