@@ -211,6 +211,30 @@ public sealed class Scd2Tests
     }
 
     [Fact]
+    public async Task Silver_StoppedAfterTheChangesAppend_RerunCompletesTheHistory()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(Yaml);
+        await LoadAsync(h, config, "b1", C("1", "consumer", "01-01T10:00"));
+        await LoadAsync(h, config, "b2", C("1", "corporate", "01-02T10:00") + C("2", "consumer", "01-02T10:00"));
+        var expected = await History(h, config);
+        var changes = await h.Table(config, "silver.customers_changes").CountAsync();
+        // A run that stopped after its changes append and before its MERGE committed: the MERGE's commit file is absent
+        // (PROTOCOL.md, Delta Log Entries: a version exists exactly when its commit file does).
+        var log = Path.Combine(TableLocations.Path(config, "silver.customers"), "_delta_log");
+        File.Delete(Directory.GetFiles(log, "*.json").Order(StringComparer.Ordinal).Last());
+        Assert.Equal(["1|consumer|01-01 10:00|-|true"], await History(h, config));
+
+        var rerun = await h.RunAsync(config, JobKind.Silver, "customers");
+
+        Assert.True(rerun.Status == JobStatus.Succeeded, h.Logs.ToString());
+        Assert.Equal(2, rerun.RecordsRead);
+        Assert.Equal(expected, await History(h, config));
+        Assert.Equal(changes, await h.Table(config, "silver.customers_changes").CountAsync());
+        Assert.Equal(["1|consumer|01-01 10:00|01-02 10:00|false", "1|corporate|01-02 10:00|-|true", "2|consumer|01-02 10:00|-|true"], expected);
+    }
+
+    [Fact]
     public async Task Replay_Scd2Source_MergesReleasedRowsIntoHistory()
     {
         await using var h = await PipelineHarness.StartAsync();
