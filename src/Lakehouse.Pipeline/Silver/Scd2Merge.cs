@@ -67,6 +67,15 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
     {
         var keys = source.BusinessKey;
         var columns = dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
+        var path = ctx.TablePath(source.SilverTable);
+        var silverExists = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is not null;
+        if (silverExists && await DeltaTables.TryReadAsync(ctx.Spark, ChangesPath, ct).ConfigureAwait(false) is null)
+        {
+            // Without the log the batch's keys would get a history of this batch alone, and the MERGE would drop the rest.
+            throw new PipelineInputException(
+                $"silver.{source.Name}_changes is missing, and {source.SilverTable}'s history is derived from it. Restore it (Delta time travel or a backup), "
+                + $"or rebuild: remove {source.SilverTable} and rerun the silver job, which then reads all of bronze.");
+        }
 
         // One change per key and sequence value: the one ingested last, as the latest-only dedupe orders equal sequences.
         var perVersion = Window.PartitionBy([.. keys, Sequence])
@@ -78,8 +87,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
 
         var touched = changes.Select([.. keys]).Distinct();
         var history = History(await PinnedAsync(ChangesPath, ct).ConfigureAwait(false), touched, columns);
-        var path = ctx.TablePath(source.SilverTable);
-        if (await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is null)
+        if (!silverExists)
         {
             var write = history.Write.Format("delta").Mode("append")
                 .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);

@@ -285,6 +285,23 @@ public sealed class Scd2Tests
     }
 
     [Fact]
+    public async Task Silver_ChangesLogMissing_FailsWithBadInputAndKeepsHistory()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(Yaml);
+        await LoadAsync(h, config, "b1", C("1", "consumer", "01-01T10:00"));
+        Directory.Delete(TableLocations.Path(config, "silver.customers_changes"), recursive: true);
+        h.Land("customers/b2.json", C("1", "corporate", "01-02T10:00"));
+        await h.RunAsync(config, JobKind.Bronze, "customers");
+
+        var report = await h.RunAsync(config, JobKind.Silver, "customers");
+
+        Assert.Equal("bad_input", report.ErrorKind);
+        Assert.Contains("silver.customers_changes is missing", report.Error, StringComparison.Ordinal);
+        Assert.Equal(["1|consumer|01-01 10:00|-|true"], await History(h, config));
+    }
+
+    [Fact]
     public void Parse_Scd2WithoutSequence_IsAConfigError()
     {
         var yaml = Yaml.Replace("    sequence: updated_at\n", "", StringComparison.Ordinal);
