@@ -182,6 +182,21 @@ public sealed class Scd2Tests
     }
 
     [Fact]
+    public async Task Silver_CompositeKey_KeepsAHistoryPerKey()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(Yaml.Replace("business_key: [customer_id]", "business_key: [customer_id, segment]", StringComparison.Ordinal));
+        await LoadAsync(h, config, "b1", C("1", "consumer", "01-01T10:00") + C("1", "corporate", "01-01T10:00"));
+
+        // credit is the only tracked column now: it changes for (1, consumer) only; (1, corporate) repeats itself.
+        await LoadAsync(h, config, "b2", C("1", "consumer", "01-02T10:00", credit: 5) + C("1", "corporate", "01-02T10:00"));
+
+        Assert.Equal(
+            ["1|consumer|01-01 10:00|01-02 10:00|false", "1|consumer|01-02 10:00|-|true", "1|corporate|01-01 10:00|-|true"],
+            await History(h, config, "segment"));
+    }
+
+    [Fact]
     public async Task Silver_IncrementalBatches_EqualARebuildFromAllFiles()
     {
         string[] batches =
@@ -324,7 +339,7 @@ public sealed class Scd2Tests
     private static async Task<long> Versions(PipelineHarness h, PipelineConfig config) =>
         (await Spark.Delta.DeltaTable.ForPath(h.Spark, TableLocations.Path(config, "silver.customers")).History(1).Select("version").CollectAsync())[0].Get<long>("version");
 
-    private static async Task<List<string>> History(PipelineHarness h, PipelineConfig config)
+    private static async Task<List<string>> History(PipelineHarness h, PipelineConfig config, string? thenBy = null)
     {
         var rows = await h.Table(config, "silver.customers")
             .Select(
@@ -334,7 +349,7 @@ public sealed class Scd2Tests
                 Coalesce(DateFormat(Col("valid_to"), "MM-dd HH:mm"), Lit("-")).Alias("t"),
                 Col("is_current").Cast("string").Alias("c"),
                 Col("valid_from"))
-            .OrderBy(Col("customer_id"), Col("valid_from"))
+            .OrderBy(thenBy is null ? [Col("customer_id"), Col("valid_from")] : [Col("customer_id"), Col(thenBy), Col("valid_from")])
             .CollectAsync();
         return rows.Select(r => $"{r.Get<string>("customer_id")}|{r.Get<string>("segment")}|{r.Get<string>("f")}|{r.Get<string>("t")}|{r.Get<string>("c")}").ToList();
     }
