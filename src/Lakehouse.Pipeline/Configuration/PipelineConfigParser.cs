@@ -106,6 +106,13 @@ internal static partial class PipelineConfigParser
             throw map.Context.Error(httpMap.Node, map.Field("http"), $"only applies to format http; remove it or set format: http.");
         }
 
+        var scd2 = map.Bool("scd2") ?? false;
+        if (scd2 && map.String("sequence") is null)
+        {
+            throw map.Context.Error(map.Node, map.Field("scd2"),
+                "needs a sequence column (its value is each version's valid_from): add e.g. sequence: updated_at, or remove scd2.");
+        }
+
         var source = new SourceConfig
         {
             Name = name,
@@ -117,7 +124,7 @@ internal static partial class PipelineConfigParser
             Sequence = map.String("sequence"),
             DeleteFlag = map.String("delete_flag"),
             EventTime = map.String("event_time"),
-            Scd2 = map.Bool("scd2") ?? false,
+            Scd2 = scd2,
             Clean = ReadCleaning(map.Map("clean")),
             Expectations = ReadExpectations(map),
             Http = httpMap is null ? null : ReadHttp(httpMap),

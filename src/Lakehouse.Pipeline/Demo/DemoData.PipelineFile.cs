@@ -11,7 +11,8 @@ public static partial class DemoData
     /// What the expectations catch in the generated data: truncated lines (no order id), orders without a customer,
     /// a quantity that is not a number (the cast yields null) and negative amounts go to quarantine; a customer
     /// without an email is only counted. The orders of unknown customers pass the row expectations and make the
-    /// <c>customer_exists</c> relationship check warn.
+    /// <c>customer_exists</c> relationship check warn. Customers are kept as SCD type 2 history (a segment change closes
+    /// the customer's current row and opens a new one); checks and gold models read the current rows.
     /// </remarks>
     public const string PipelineFile = """
         name: demo
@@ -44,6 +45,7 @@ public static partial class DemoData
             schema: "customer_id STRING, name STRING, email STRING, country STRING, region STRING, segment STRING, signup_date STRING, updated_at STRING"
             business_key: [customer_id]
             sequence: updated_at
+            scd2: true
             clean:
               trim: [customer_id, name, email, country, region, segment]
               lower: [email, segment]

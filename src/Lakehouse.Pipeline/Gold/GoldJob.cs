@@ -1,6 +1,7 @@
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
+using Lakehouse.Pipeline.Silver;
 using Lakehouse.Spark.Delta;
 
 namespace Lakehouse.Pipeline.Gold;
@@ -8,7 +9,8 @@ namespace Lakehouse.Pipeline.Gold;
 /// <summary>
 /// The gold job of one model: built only when the latest quality run of each input passed (else the quality gate
 /// fails and the gold table stays at its previous version), then written with mode overwrite — one commit, so
-/// readers see the old table or the new one, never a mix.
+/// readers see the old table or the new one, never a mix. Inputs that are SCD type 2 silver tables are read as their
+/// current rows.
 /// </summary>
 internal static class GoldJob
 {
@@ -40,7 +42,13 @@ internal static class GoldJob
 
         var spark = ctx.Spark;
         var now = ctx.Settings.Interval?.End ?? ctx.Now;
-        var frame = model.Build(t => spark.Read.Format("delta").Load(ctx.TablePath(t)), now);
+        // An SCD2 silver table is read as of now (its current rows), which is what a latest-only silver table holds.
+        var history = Scd2Tables.Of(ctx.Config);
+        var frame = model.Build(t =>
+        {
+            var table = spark.Read.Format("delta").Load(ctx.TablePath(t));
+            return history.Contains(t) ? Scd2Tables.Current(table) : table;
+        }, now);
         var path = ctx.TablePath(modelConfig.Table);
         await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true").SaveAsync(path, ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = await spark.Read.Format("delta").Load(path).CountAsync(ct).ConfigureAwait(false);

@@ -16,6 +16,12 @@ public sealed record CheckContext
     /// results table are all read and written by path.</summary>
     public required Func<string, string> TablePath { get; init; }
 
+    /// <summary>Tables that keep SCD type 2 history (<c>valid_from</c>, <c>valid_to</c>, <c>is_current</c>; the silver tables of
+    /// sources with <c>scd2: true</c>). Checks of such a table, and relationship checks that point to one, see only its
+    /// current rows: the table as of now, as gold reads it, so <c>unique: [customer_id]</c> means one current row per
+    /// customer. Empty by default.</summary>
+    public IReadOnlySet<string> HistoryTables { get; init; } = new HashSet<string>();
+
     /// <summary>The table results are appended to; default <c>ops.dq_results</c>.</summary>
     public string ResultsTable { get; init; } = "ops.dq_results";
 

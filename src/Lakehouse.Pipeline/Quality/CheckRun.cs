@@ -87,7 +87,7 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     private async Task<CheckResult> RelationshipAsync(TableCheckConfig check, long rows)
     {
-        var target = await DeltaTables.TryReadAsync(spark, ctx.TablePath(check.To!), ct).ConfigureAwait(false);
+        var target = await TableChecks.ReadAsync(spark, check.To!, ctx, ct).ConfigureAwait(false);
         if (target is null)
         {
             return new CheckResult(check, false, null, "0", 0, rows, [],

@@ -1,4 +1,5 @@
 using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Pipeline.Silver;
 using Lakehouse.Spark;
 using static Lakehouse.Spark.Functions;
 
@@ -11,22 +12,22 @@ internal static class QualityJob
     public static async Task RunAsync(JobContext ctx, string table, CancellationToken ct)
     {
         var path = ctx.TablePath(table);
-        var frame = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false)
-            ?? throw new PipelineInputException($"{table} does not exist yet at {path}; run the job that writes it before its checks.");
-        var checks = ctx.Config.Checks.GetValueOrDefault(table) ?? [];
-        var outcomes = await TableChecks.RunAsync(ctx.Spark, table, checks, new CheckContext
+        var checkContext = new CheckContext
         {
             RunId = ctx.Settings.RunId,
             Now = ctx.Now,
             TablePath = ctx.TablePath,
+            HistoryTables = Scd2Tables.Of(ctx.Config),
             Log = ctx.Log,
-        }, ct).ConfigureAwait(false);
+        };
+        var frame = await TableChecks.ReadAsync(ctx.Spark, table, checkContext, ct).ConfigureAwait(false)
+            ?? throw new PipelineInputException($"{table} does not exist yet at {path}; run the job that writes it before its checks.");
+        var checks = ctx.Config.Checks.GetValueOrDefault(table) ?? [];
+        var (outcomes, rows) = await TableChecks.RunCountedAsync(ctx.Spark, table, checks, checkContext, ct).ConfigureAwait(false);
         ctx.Report.Checks.AddRange(outcomes);
-        if (checks.Count == 0)
-        {
-            // Without table checks the table's own row expectations (applied by silver) are its gate.
-            ctx.Report.RecordsRead = await frame.CountAsync(ct).ConfigureAwait(false);
-        }
+        // The rows the checks saw; without table checks the table's own row expectations (applied by silver) are its
+        // gate, and the rows are counted for the report alone.
+        ctx.Report.RecordsRead = checks.Count > 0 ? rows : await frame.CountAsync(ct).ConfigureAwait(false);
 
         var critical = outcomes.Where(o => !o.Passed && o.Severity == "critical").ToList();
         if (critical.Count > 0)

@@ -23,6 +23,12 @@ public static class TableChecks
     /// <exception cref="PipelineInputException">The table does not exist.</exception>
     /// <exception cref="SparkConnectException">The engine failed a query, e.g. a check names a column the table lacks.</exception>
     public static async Task<IReadOnlyList<CheckOutcome>> RunAsync(
+        SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default) =>
+        (await RunCountedAsync(spark, table, checks, ctx, ct).ConfigureAwait(false)).Outcomes;
+
+    /// <summary>As <see cref="RunAsync"/>, also returning how many rows the checks saw (0 when there are no checks, as
+    /// nothing is read then).</summary>
+    internal static async Task<(IReadOnlyList<CheckOutcome> Outcomes, long Rows)> RunCountedAsync(
         SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spark);
@@ -31,11 +37,11 @@ public static class TableChecks
         ArgumentNullException.ThrowIfNull(ctx);
         if (checks.Count == 0)
         {
-            return [];
+            return ([], 0);
         }
 
         var path = ctx.TablePath(table);
-        var frame = await DeltaTables.TryReadAsync(spark, path, ct).ConfigureAwait(false)
+        var frame = await ReadAsync(spark, table, ctx, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
 
         var pass = new AggregatePass();
@@ -58,6 +64,14 @@ public static class TableChecks
                 table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed ? "passed" : "failed", r.Message, r.Examples);
         }
 
-        return [.. results.Select(r => new CheckOutcome(table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed, r.FailingRows))];
+        return ([.. results.Select(r => new CheckOutcome(table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed, r.FailingRows))], rows);
+    }
+
+    /// <summary>The rows checks see of <paramref name="table"/>: all, or the current ones of a history table
+    /// (<see cref="CheckContext.HistoryTables"/>); null when the table does not exist.</summary>
+    internal static async Task<DataFrame?> ReadAsync(SparkSession spark, string table, CheckContext ctx, CancellationToken ct)
+    {
+        var frame = await DeltaTables.TryReadAsync(spark, ctx.TablePath(table), ct).ConfigureAwait(false);
+        return frame is not null && ctx.HistoryTables.Contains(table) ? Silver.Scd2Tables.Current(frame) : frame;
     }
 }

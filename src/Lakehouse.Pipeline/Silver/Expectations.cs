@@ -31,14 +31,22 @@ internal sealed class Expectations
             new("malformed_record", $"the landing record did not parse (raw text in {BronzeColumns.RescuedData})", ExpectationAction.Quarantine, Implicit: true),
             new("business_key_not_null", $"a business key column ({string.Join(", ", source.BusinessKey)}) is null", ExpectationAction.Quarantine, Implicit: true),
         };
-        rules.AddRange(castRules);
-        rules.AddRange(source.Expectations.Select(e => new Rule(e.Name, e.Condition, e.Action, Implicit: false)));
-
         var flags = new Dictionary<string, Column>(StringComparer.Ordinal)
         {
             [rules[0].Flag] = Col(BronzeColumns.RescuedData).IsNotNull(),
             [rules[1].Flag] = source.BusinessKey.Select(k => Col(k).IsNull()).Aggregate((a, b) => a | b),
         };
+        if (source.Scd2 && source.Sequence is { } sequence)
+        {
+            // An SCD2 version without a sequence value has no place in the history (it would be its valid_from).
+            var rule = new Rule("sequence_not_null", $"the sequence column {sequence} is null", ExpectationAction.Quarantine, Implicit: true);
+            rules.Add(rule);
+            flags[rule.Flag] = Col(sequence).IsNull();
+        }
+
+        rules.AddRange(castRules);
+        rules.AddRange(source.Expectations.Select(e => new Rule(e.Name, e.Condition, e.Action, Implicit: false)));
+
         foreach (var rule in rules.Where(r => !r.Implicit))
         {
             flags[rule.Flag] = Coalesce(Expr(rule.Description), Lit(false)).Not();

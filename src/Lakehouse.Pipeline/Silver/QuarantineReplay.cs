@@ -10,7 +10,8 @@ namespace Lakehouse.Pipeline.Silver;
 /// <summary>
 /// <c>lakehouse quarantine replay SOURCE</c>: re-validates the rows of <c>silver.&lt;source&gt;_quarantine</c> with the
 /// pipeline file's current cleaning and expectations (after a rule or data fix), merges those that pass into
-/// <c>silver.&lt;source&gt;</c> as the silver job merges (latest per key, tombstones, never over newer data), and
+/// <c>silver.&lt;source&gt;</c> as the silver job merges (latest per key, tombstones, never over newer data; or as SCD
+/// type 2 history, <see cref="Scd2Merge"/>), and
 /// removes every row that is no longer quarantined (merged, or dropped by a drop rule) from the quarantine table.
 /// <para>
 /// The quarantine table keeps each row as bronze had it (raw values and lineage), so its rows are cleaned as bronze
@@ -37,6 +38,7 @@ internal static class QuarantineReplay
                 $"{source.SilverTable} does not exist yet; run the silver job of '{source.Name}' to completion before replaying its quarantine.");
         }
 
+        await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
         var version = await SilverProgress.LatestVersionAsync(spark, quarantinePath, ct).ConfigureAwait(false);
         ctx.Report.InputVersion = version;
         var quarantine = spark.Read.Format("delta").Option("versionAsOf", version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(quarantinePath);
@@ -58,11 +60,20 @@ internal static class QuarantineReplay
             return;
         }
 
-        var merge = new SilverMerge(ctx, source, "silver-replay");
-        var latest = merge.Latest(expectations.Flagged.Filter(expectations.Valid));
-        var upserts = await merge.ApplyTombstonesAsync(latest, version, ct).ConfigureAwait(false);
+        var valid = expectations.Flagged.Filter(expectations.Valid);
         var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
-        var (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, ct).ConfigureAwait(false);
+        long written, deleted;
+        if (source.Scd2)
+        {
+            (written, deleted) = await new Scd2Merge(ctx, source, "silver-replay").MergeAsync(valid, dataColumns, version, null, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var merge = new SilverMerge(ctx, source, "silver-replay");
+            var latest = merge.Latest(valid);
+            var upserts = await merge.ApplyTombstonesAsync(latest, version, ct).ConfigureAwait(false);
+            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, ct).ConfigureAwait(false);
+        }
 
         // The rows as the quarantine table holds them (raw values and lineage): identical rows are evaluated alike, so
         // deleting by content removes exactly the released ones.

@@ -26,4 +26,17 @@ internal static class SilverColumns
 
     /// <summary>Whether the row is a delete (the delete flag is truthy).</summary>
     public const string Delete = "__delete";
+
+    /// <summary>SCD type 2: the version's sequence value, where its interval starts (inclusive).</summary>
+    public const string ValidFrom = "valid_from";
+
+    /// <summary>SCD type 2: the next version's (or the delete's) sequence value, where the interval ends (exclusive); null
+    /// while the version is current.</summary>
+    public const string ValidTo = "valid_to";
+
+    /// <summary>SCD type 2: whether this is the key's current version (<see cref="ValidTo"/> is null).</summary>
+    public const string IsCurrent = "is_current";
+
+    /// <summary>SCD type 2, the changes table: whether the change is a delete.</summary>
+    public const string Deleted = "_deleted";
 }

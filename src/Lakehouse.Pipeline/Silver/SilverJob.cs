@@ -15,6 +15,7 @@ namespace Lakehouse.Pipeline.Silver;
 /// batch the last silver commit recorded in its userMetadata. Every write of the run is idempotent per that batch
 /// (txn versions), so a run that stopped between its quarantine, tombstone and silver commits resumes cleanly.
 /// </para>
+/// <para>A source with <c>scd2: true</c> keeps every version instead of the latest (<see cref="Scd2Merge"/>).</para>
 /// </summary>
 internal static class SilverJob
 {
@@ -28,6 +29,7 @@ internal static class SilverJob
             throw new PipelineInputException($"{source.BronzeTable} does not exist yet; run the bronze job of '{source.Name}' first.");
         }
 
+        await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
         var bronzeVersion = await SilverProgress.LatestVersionAsync(spark, bronzePath, ct).ConfigureAwait(false);
         var last = await SilverProgress.ReadAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Report.InputVersion = bronzeVersion;
@@ -58,10 +60,21 @@ internal static class SilverJob
         }
 
         var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
-        var merge = new SilverMerge(ctx, source);
-        var latest = merge.Latest(expectations.Flagged.Filter(expectations.Valid));
-        var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
-        var (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, progress.ToJson(ctx.Settings.RunId), ct).ConfigureAwait(false);
+        var valid = expectations.Flagged.Filter(expectations.Valid);
+        var metadata = progress.ToJson(ctx.Settings.RunId);
+        long written, deleted;
+        if (source.Scd2)
+        {
+            (written, deleted) = await new Scd2Merge(ctx, source).MergeAsync(valid, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var merge = new SilverMerge(ctx, source);
+            var latest = merge.Latest(valid);
+            var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
+            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
+        }
+
         ctx.Report.RecordsWritten = written;
         ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Log.Information(

@@ -42,12 +42,15 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         order.Add(Col(BronzeColumns.IngestedAt).DescNullsLast());
         order.Add(Col(BronzeColumns.SourceFile).DescNullsLast());
         var window = Window.PartitionBy([.. source.BusinessKey]).OrderBy([.. order]);
-        var isDelete = source.DeleteFlag is { } flag
-            ? Coalesce(Lower(Trim(Col(flag).Cast("string"))).IsIn("true", "1", "yes", "y", "t"), Lit(false))
-            : Lit(false);
         return valid.WithColumn("__rn", RowNumber().Over(window)).Filter(Col("__rn") == Lit(1)).Drop("__rn")
-            .WithColumn(SilverColumns.Delete, isDelete);
+            .WithColumn(SilverColumns.Delete, IsDelete(source));
     }
+
+    /// <summary>True when the source's delete flag is truthy (<c>true</c>, <c>1</c>, <c>yes</c>, <c>y</c>, <c>t</c>);
+    /// false when it is not or the source has no delete flag.</summary>
+    public static Column IsDelete(SourceConfig source) => source.DeleteFlag is { } flag
+        ? Coalesce(Lower(Trim(Col(flag).Cast("string"))).IsIn("true", "1", "yes", "y", "t"), Lit(false))
+        : Lit(false);
 
     /// <summary>A condition that is true when the <paramref name="newer"/> side's version is newer than <paramref name="older"/>'s.</summary>
     public Column Newer(string newer, string older)
@@ -103,7 +106,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         else
         {
             var on = keys.Select(k => Col($"t.{k}") == Col($"s.{k}")).Aggregate((a, b) => a & b);
-            await WithConfsAsync($"{writer}-tombstones:{source.Name}", txnVersion, null, () =>
+            await WithConfsAsync(ctx, $"{writer}-tombstones:{source.Name}", txnVersion, null, () =>
                 DeltaTable.ForPath(ctx.Spark, path).As("t").Merge(deletes.Alias("s"), on)
                     .WhenMatched(Newer("s", "t")).UpdateAll()
                     .WhenNotMatched().InsertAll()
@@ -139,7 +142,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         var changes = upserts.Select([.. columns.Select(Col), Col(SilverColumns.Delete)]).UnionByName(deletes);
         var on = source.BusinessKey.Select(k => Col($"t.{k}") == Col($"s.{k}")).Aggregate((a, b) => a & b);
         var set = columns.ToDictionary(c => c, c => Col($"s.{c}"));
-        var metrics = await WithConfsAsync($"{writer}:{source.Name}", txnVersion, metadata, () =>
+        var metrics = await WithConfsAsync(ctx, $"{writer}:{source.Name}", txnVersion, metadata, () =>
             DeltaTable.ForPath(ctx.Spark, path).As("t").Merge(changes.Alias("s"), on)
                 .WhenMatched(Col($"s.{SilverColumns.Delete}") & Newer("s", "t")).Delete()
                 .WhenMatched(Col($"s.{SilverColumns.Delete}").Not() & Newer("s", "t")).Update(set)
@@ -151,7 +154,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
 
     /// <summary>Runs a DML with the session confs that make it idempotent and carry the commit's metadata, then
     /// removes them so no later write of the session inherits them.</summary>
-    private async Task<T> WithConfsAsync<T>(string appId, long version, string? userMetadata, Func<Task<T>> dml)
+    internal static async Task<T> WithConfsAsync<T>(JobContext ctx, string appId, long version, string? userMetadata, Func<Task<T>> dml)
     {
         var confs = new Dictionary<string, string>
         {

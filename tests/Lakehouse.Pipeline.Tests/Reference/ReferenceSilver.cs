@@ -16,6 +16,10 @@ namespace Lakehouse.Pipeline.Tests.Reference;
 /// <item>Of the remaining rows, the latest per business key wins: greatest <c>sequence</c> (<c>updated_at</c>), then
 ///   the later arrival. Late data (an older version arriving after a newer one) therefore never wins.</item>
 /// <item>If the winning row has the delete flag (<c>is_deleted</c>) true, the key is not in silver.</item>
+/// <item>Customers are SCD type 2 (<c>scd2: true</c>): a customer without <c>updated_at</c> is quarantined; silver's
+///   current rows are the latest per key above, and its history has one row per version, a version being the last
+///   arrival of a key and <c>updated_at</c>, counted in <c>updated_at</c> order unless no column but the key and
+///   <c>updated_at</c> differs from the version before it.</item>
 /// </list>
 /// Applying all batches at once gives the same tables as applying them one by one, which is what the incremental
 /// tests compare: the demo never sends late data for a deleted order (which a MERGE without tombstones would revive).
@@ -48,6 +52,11 @@ internal sealed class ReferenceSilver
         QuarantinedCustomers = customerRecords.Count - customers.Count;
         Customers = Latest(customers, c => c.Row.CustomerId, c => c.Row.UpdatedAt)
             .Select(c => c.Row).ToDictionary(c => c.CustomerId, StringComparer.Ordinal);
+        CustomerVersions = customers.GroupBy(c => c.Row.CustomerId, StringComparer.Ordinal).Sum(key =>
+        {
+            var versions = key.GroupBy(c => c.Row.UpdatedAt).Select(v => v.MaxBy(c => c.Arrival).Row).OrderBy(r => r.UpdatedAt).ToList();
+            return versions.Where((r, i) => i == 0 || (r with { UpdatedAt = null }) != (versions[i - 1] with { UpdatedAt = null })).Count();
+        });
 
         var productRecords = RawLanding.JsonLines(Path.Combine(landingRoot, "products"));
         var products = productRecords.Select((r, i) => (Arrival: i, Row: CleanProduct(r))).Where(p => p.Row is not null)
@@ -70,6 +79,9 @@ internal sealed class ReferenceSilver
     public IReadOnlyDictionary<string, RefOrder> Orders { get; }
 
     public IReadOnlyDictionary<string, RefCustomer> Customers { get; }
+
+    /// <summary>The rows of the customers' SCD type 2 history (current and closed).</summary>
+    public int CustomerVersions { get; }
 
     public IReadOnlyDictionary<string, RefProduct> Products { get; }
 
@@ -117,7 +129,7 @@ internal sealed class ReferenceSilver
         var id = Trim(record["customer_id"]);
         var signup = Date(record["signup_date"]);
         var updated = Timestamp(record["updated_at"]);
-        return id is null || CastFailed(record["signup_date"], signup) || CastFailed(record["updated_at"], updated)
+        return id is null || updated is null || CastFailed(record["signup_date"], signup) || CastFailed(record["updated_at"], updated)
             ? null
             : new RefCustomer(id, Trim(record["name"]), Lower(Trim(record["email"])), Trim(record["country"]), Trim(record["region"]),
                 Lower(Trim(record["segment"])), signup, updated);
