@@ -1,3 +1,4 @@
+using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Spark;
 using static Lakehouse.Spark.Functions;
@@ -13,7 +14,21 @@ internal static class QualityJob
         var path = ctx.TablePath(table);
         var frame = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"{table} does not exist yet at {path}; run the job that writes it before its checks.");
+        var version = await Silver.SilverProgress.LatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false);
+        ctx.Report.InputVersion = version;
         var checks = ctx.Config.Checks.GetValueOrDefault(table) ?? [];
+        var last = await LatestRunAsync(ctx, table, ct).ConfigureAwait(false);
+        if (last is { Status: "succeeded", InputVersion: { } checkedVersion } && checkedVersion == version)
+        {
+            // The table is unchanged since its last passing checks: checks on its contents alone would pass again.
+            // Those that also depend on the clock (freshness), on earlier runs (row_count_change) or on another table
+            // (relationship) run again.
+            var again = checks.Where(c => c.Type is TableCheckType.Freshness or TableCheckType.RowCountChange or TableCheckType.Relationship).ToList();
+            ctx.Log.Information("quality {Table}: unchanged at version {Version} since run {RunId}, which passed; {Count} of {Total} checks run again",
+                table, version, last.RunId, again.Count, checks.Count);
+            checks = again;
+        }
+
         var outcomes = await TableChecks.RunAsync(ctx.Spark, table, checks, new CheckContext
         {
             RunId = ctx.Settings.RunId,
@@ -22,7 +37,7 @@ internal static class QualityJob
             Log = ctx.Log,
         }, ct).ConfigureAwait(false);
         ctx.Report.Checks.AddRange(outcomes);
-        if (checks.Count == 0)
+        if ((ctx.Config.Checks.GetValueOrDefault(table) ?? []).Count == 0)
         {
             // Without table checks the table's own row expectations (applied by silver) are its gate.
             ctx.Report.RecordsRead = await frame.CountAsync(ct).ConfigureAwait(false);
@@ -40,25 +55,36 @@ internal static class QualityJob
     /// passed, else why not.</summary>
     public static async Task<string?> GateAsync(JobContext ctx, string table, CancellationToken ct)
     {
+        var latest = await LatestRunAsync(ctx, table, ct).ConfigureAwait(false);
+        if (latest is null)
+        {
+            return $"{table} has no quality run yet; run `lakehouse-quality --table {table}` first";
+        }
+
+        return latest.Status == "succeeded"
+            ? null
+            : $"the latest quality run of {table} (run {latest.RunId}) ended {latest.Status}: {latest.Error}";
+    }
+
+    /// <summary>The latest quality run of <paramref name="table"/> in <c>ops.job_runs</c> (by the row's wall-clock
+    /// <c>logged_at</c>), or null.</summary>
+    private static async Task<QualityRun?> LatestRunAsync(JobContext ctx, string table, CancellationToken ct)
+    {
         var runs = await DeltaTables.TryReadAsync(ctx.Spark, ctx.TablePath(TableLocations.JobRuns), ct).ConfigureAwait(false);
         if (runs is null)
         {
-            return $"{table} has no quality run yet; run `lakehouse-quality --table {table}` first";
+            return null;
         }
 
         var latest = await runs.Filter((Col("job") == Lit("quality")) & (Col("table_name") == Lit(table)))
             .OrderBy(Col("logged_at").Desc())
-            .Select("run_id", "status", "error")
+            .Select("run_id", "status", "error", "input_version")
             .Limit(1)
             .CollectAsync(ct).ConfigureAwait(false);
-        if (latest.Count == 0)
-        {
-            return $"{table} has no quality run yet; run `lakehouse-quality --table {table}` first";
-        }
-
-        var status = latest[0].Get<string>("status");
-        return status == "succeeded"
+        return latest.Count == 0
             ? null
-            : $"the latest quality run of {table} (run {latest[0].Get<string>("run_id")}) ended {status}: {latest[0].Get<string>("error")}";
+            : new QualityRun(latest[0].Get<string>("run_id"), latest[0].Get<string>("status"), latest[0].Get<string>("error"), latest[0].Get<long?>("input_version"));
     }
+
+    private sealed record QualityRun(string? RunId, string? Status, string? Error, long? InputVersion);
 }
