@@ -12,8 +12,10 @@ using Serilog;
 // End-to-end pipeline benchmark (issue 5): the demo pipeline on the embedded engine in process, against the same
 // transformations hand-written in DuckDB SQL over the same raw files; then an incremental run with 1% new data and a
 // run with no new data. Each case runs once (a full run at 1M+ orders is long); peak memory is the process's.
-// Usage: dotnet run -c Release --project bench/Lakehouse.Pipeline.Bench [-- --rows N]
+// Usage: dotnet run -c Release --project bench/Lakehouse.Pipeline.Bench [-- --rows N] [--parallelism P]
 var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
+// --parallelism 1 runs one task at a time, so the per-task times printed below add up (for profiling).
+var parallelism = args.SkipWhile(a => a != "--parallelism").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(4);
 var root = Path.Combine(Path.GetTempPath(), $"lakehouse-pipeline-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(root);
 var results = new List<(string Case, double Ms)>();
@@ -39,7 +41,7 @@ try
         var settings = new RunSettings { RunId = $"bench-{++run}" };
         var runner = new GraphRunner(config, ct => SparkSession.Builder().Remote("local").CreateAsync(ct), settings, log);
         var clock = Stopwatch.StartNew();
-        var outcomes = await runner.RunAsync(parallelism: 4);
+        var outcomes = await runner.RunAsync(parallelism);
         var ms = clock.Elapsed.TotalMilliseconds;
         if (GraphRunner.ExitCode(outcomes) != 0)
         {
@@ -49,6 +51,11 @@ try
 
         results.Add((name, ms));
         Console.WriteLine($"{name,-44} {ms,10:F0} ms   {outcomes.Count} tasks, {outcomes.Sum(o => o.Report?.RecordsWritten ?? 0):N0} records written");
+        foreach (var o in outcomes)
+        {
+            Console.WriteLine($"    {o.Task.Id,-40} {o.Report?.Duration?.TotalMilliseconds ?? 0,10:F0} ms  {o.Report?.RecordsWritten ?? 0,10:N0} written");
+        }
+
         return ms;
     }
 

@@ -19,6 +19,18 @@ public sealed record EmbeddedOptions
     /// </summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// DuckDB's <c>memory_limit</c> for each session's database (sessions do not share one: each has its own buffer pool).
+    /// Beyond it DuckDB spills sorts, joins, aggregates and temporary tables to <see cref="SpillDirectory"/>. Default
+    /// 1 GiB; DuckDB's own default, 80 % of the machine's memory per database, would let a few parallel sessions take
+    /// more memory than the machine has. Null keeps DuckDB's default.
+    /// </summary>
+    public string? SessionMemoryLimit { get; init; } = "1GB";
+
+    /// <summary>Where DuckDB spills what does not fit in <see cref="SessionMemoryLimit"/>; a directory per session is
+    /// made under it and removed with the session. Default the system temp directory.</summary>
+    public string SpillDirectory { get; init; } = Path.GetTempPath();
+
     /// <summary>The clock sessions are timed by. Default the system clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -69,7 +69,8 @@ internal static class DeltaWriter
             return;
         }
 
-        if ((write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite) && !Flag(options, "mergeSchema")
+        // With mergeSchema the streaming path still applies when the data has exactly the table's schema (nothing to merge).
+        if (write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite
             && StreamingDeltaWriter.TryWrite(session, table, sql, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
         {
             return;
@@ -86,6 +87,7 @@ internal static class DeltaWriter
 
         // Lakehouse.Delta's writer takes the batches as a sequence; it splits them into files of MaxRowsPerFile rows.
         var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
+        using var traceScope = new TraceScope("arrow-delta-write", Trace.Start(), sql);
         var task = mode == WriteOperation.Types.SaveMode.Overwrite
             ? table.OverwriteAsync(batches, writeOptions, cancellationToken)
             : table.AppendAsync(batches, writeOptions, cancellationToken);
@@ -122,12 +124,21 @@ internal static class DeltaWriter
         txn.SetMetadata(metadata);
         settings.Apply(txn);
 
-        var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
         try
         {
-            var adds = Lakehouse.Delta.Data.Writing.TableDataWriter.WriteAsync(table.TablePath, metadata, batches, 1_000_000, null, cancellationToken).GetAwaiter().GetResult();
-            adds.ForEach(txn.Add);
-            txn.SetMetric("numFiles", adds.Count);
+            if (CopyDataWriter.Supports(metadata) && txn.Protocol is { MinWriterVersion: <= 2 })
+            {
+                StreamingDeltaWriter.AddAll(txn, CopyDataWriter.Write(session, table.TablePath, metadata, sql, cancellationToken));
+            }
+            else
+            {
+                var batches = session.QueryAsync(sql, cancellationToken).ToBlockingEnumerable(cancellationToken);
+                using var traceScope = new TraceScope("arrow-delta-create", Trace.Start(), sql);
+                var adds = Lakehouse.Delta.Data.Writing.TableDataWriter.WriteAsync(table.TablePath, metadata, batches, 1_000_000, null, cancellationToken).GetAwaiter().GetResult();
+                adds.ForEach(txn.Add);
+                txn.SetMetric("numFiles", adds.Count);
+            }
+
             txn.Commit();
         }
         catch (DeltaException e)

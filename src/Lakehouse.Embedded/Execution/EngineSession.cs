@@ -18,6 +18,8 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Relation> _views = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _operationTables = [];
+    private readonly RelationCache _cache = new();
+    private readonly string _spill;
     private int _tableCounter;
 
     public EngineSession(string sessionId, EmbeddedOptions options)
@@ -32,6 +34,12 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         // Spark sorts NULLs first ascending and last descending (also in SQL text, window and aggregate ORDER BYs).
         NonQuery("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
         Sql.Text.DuckDbCatalog.Load(Scalar);
+        _spill = Path.Combine(Path.GetFullPath(options.SpillDirectory), $"lakehouse-duckdb-{Guid.NewGuid():N}");
+        NonQuery($"SET temp_directory = {SqlText.Str(_spill)}");
+        if (options.SessionMemoryLimit is { } limit)
+        {
+            NonQuery($"SET memory_limit = {SqlText.Str(limit)}");
+        }
     }
 
     public string SessionId { get; }
@@ -39,6 +47,9 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     public EmbeddedOptions Options { get; }
 
     public SessionConfig Config { get; }
+
+    /// <summary>Set while a plan executes (not while it is analyzed): only then are persisted relations computed.</summary>
+    public bool Executing { get; set; }
 
     /// <summary>Translates a relation into the final DuckDB statement and Spark's schema of its result.</summary>
     public (string Sql, DataType Schema) Plan(Relation relation)
@@ -55,6 +66,8 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     /// <summary>Runs a query and streams its result as Arrow batches (at most <see cref="EmbeddedOptions.MaxRecordsPerBatch"/> rows each).</summary>
     public async IAsyncEnumerable<RecordBatch> QueryAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var traceStart = Trace.Start();
+        long traceRows = 0;
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.UseStreamingMode = true;
@@ -80,11 +93,13 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
                     throw DuckDbErrors.Map(e, sql);
                 }
 
+                traceRows += batch.Length;
                 yield return batch;
             }
         }
         finally
         {
+            Trace.Write("query", traceStart, sql, traceRows);
             await enumerator.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -94,6 +109,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         try
         {
+            using var trace = new TraceScope("arrowschema", Trace.Start(), sql);
             using var command = _connection.CreateCommand();
             command.CommandText = $"SELECT * FROM ({sql}) LIMIT 0";
             using var stream = command.ExecuteArrowStream();
@@ -116,6 +132,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         try
         {
+            using var trace = new TraceScope("describe", Trace.Start(), sql);
             using var command = _connection.CreateCommand();
             command.CommandText = "DESCRIBE " + sql;
             using var reader = command.ExecuteReader();
@@ -142,6 +159,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         try
         {
+            using var trace = new TraceScope("scalar", Trace.Start(), sql);
             using var command = _connection.CreateCommand();
             command.CommandText = sql;
             var value = command.ExecuteScalar();
@@ -176,6 +194,25 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
 
     public Relation? View(string name) => _views.GetValueOrDefault(name);
 
+    public Frame? Cached(Relation relation, Func<Relation, Frame> translate) =>
+        _cache.IsEmpty ? null : _cache.Lookup(relation, Executing, translate, (table, sql) => NonQuery($"CREATE TEMP TABLE {SqlText.Ident(table)} AS {sql}"));
+
+    /// <summary>Marks a relation for caching (persist); validates it as Spark analyzes it, computes nothing.</summary>
+    public void Persist(Relation relation)
+    {
+        Plan(relation);
+        _cache.Add(relation);
+    }
+
+    /// <summary>Removes a relation's caching mark and drops its kept result (unpersist).</summary>
+    public void Unpersist(Relation relation)
+    {
+        if (_cache.Remove(relation) is { } table)
+        {
+            NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(table)}");
+        }
+    }
+
     /// <summary>Registers a temp view (createOrReplaceTempView).</summary>
     public void CreateView(string name, Relation input, bool replace)
     {
@@ -204,6 +241,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         try
         {
+            using var trace = new TraceScope("nonquery", Trace.Start(), sql);
             using var command = _connection.CreateCommand();
             command.CommandText = sql;
             command.ExecuteNonQuery();
@@ -218,6 +256,17 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         _connection.Dispose();
         _gate.Dispose();
+        try
+        {
+            if (Directory.Exists(_spill))
+            {
+                Directory.Delete(_spill, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A spill file still held open: the system temp directory cleans it up later.
+        }
     }
 
     private void ApplyConfig()

@@ -13,6 +13,7 @@ internal static partial class PlanExecutor
     public static async IAsyncEnumerable<ExecutionItem> ExecuteAsync(EngineSession session, Plan plan, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var _ = await session.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var executing = new ExecutingScope(session);
         switch (plan.OpTypeCase)
         {
             case Plan.OpTypeOneofCase.Root when plan.Root.RelTypeCase == Relation.RelTypeOneofCase.ShowString:
@@ -197,8 +198,35 @@ internal static partial class PlanExecutor
         return new RecordBatch(schema, columns, rows);
     }
 
+    /// <summary>Persist and unpersist, which change the session's cache and run nothing.</summary>
+    public static async Task CacheAsync(EngineSession session, Relation relation, bool persist, CancellationToken cancellationToken)
+    {
+        using var _ = await session.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (persist)
+        {
+            session.Persist(relation);
+        }
+        else
+        {
+            session.Unpersist(relation);
+        }
+    }
+
     private static string Truncate(string s) => s.Length > 60 ? s[..60] + "…" : s;
 
     [GeneratedRegex(@"^\s*(\(\s*)*(SELECT|WITH|VALUES|FROM|TABLE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QueryStart();
+
+    private sealed class ExecutingScope : IDisposable
+    {
+        private readonly EngineSession _session;
+
+        public ExecutingScope(EngineSession session)
+        {
+            _session = session;
+            session.Executing = true;
+        }
+
+        public void Dispose() => _session.Executing = false;
+    }
 }

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using Lakehouse.Delta;
-using Lakehouse.Delta.Data.Writing;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Transactions;
 using Lakehouse.Embedded.Delta;
@@ -10,11 +7,11 @@ using Lakehouse.Embedded.Sql;
 namespace Lakehouse.Embedded.Execution;
 
 /// <summary>
-/// The streaming write path: DuckDB writes the query's result straight to a Parquet file in the table directory
-/// (<c>COPY … TO</c>, no rows pass through .NET), <see cref="AddFileFactory"/> turns it into an add action with
-/// statistics from the footer, and one transaction commits it. It covers append and overwrite of unpartitioned
-/// tables without column mapping whose schema the data matches exactly; every other write takes
-/// <see cref="DeltaTable"/>'s Arrow path.
+/// The streaming write path: DuckDB writes the query's result straight into the table directory
+/// (<see cref="CopyDataWriter"/>, no rows pass through .NET) and one transaction commits the add actions. It covers
+/// append and overwrite of tables without column mapping (writer protocol ≤ 2) whose schema the data matches exactly
+/// (so <c>mergeSchema</c> has nothing to merge), partitioned or not; every other write takes <see cref="DeltaTable"/>'s
+/// Arrow path.
 /// </summary>
 internal static class StreamingDeltaWriter
 {
@@ -22,8 +19,7 @@ internal static class StreamingDeltaWriter
     public static bool TryWrite(EngineSession session, DeltaTable table, string sql, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
     {
         var snapshot = table.Snapshot();
-        if (snapshot.PartitionColumns.Count > 0 || snapshot.ColumnMapping != ColumnMappingMode.None
-            || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2)
+        if (!CopyDataWriter.Supports(snapshot.Metadata) || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2)
         {
             return false;
         }
@@ -38,7 +34,7 @@ internal static class StreamingDeltaWriter
         var parameters = new Dictionary<string, string>
         {
             ["mode"] = overwrite ? "Overwrite" : "Append",
-            ["partitionBy"] = "[]",
+            ["partitionBy"] = System.Text.Json.JsonSerializer.Serialize(snapshot.PartitionColumns),
         };
         var txn = Transaction.Start(snapshot, "WRITE", parameters);
         settings.Apply(txn);
@@ -59,25 +55,18 @@ internal static class StreamingDeltaWriter
             txn.ReadWholeTable();
         }
 
-        var name = $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
-        var path = Path.Combine(table.TablePath, name);
-        session.NonQuery($"COPY ({sql}) TO {SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
-        var add = AddFileFactory.CreateAsync(snapshot.Metadata, table.TablePath, path, new Dictionary<string, string?>(), cancellationToken: cancellationToken).GetAwaiter().GetResult();
-        var rows = add.Stats is { } stats ? JsonDocument.Parse(stats).RootElement.GetProperty("numRecords").GetInt64() : -1;
-        if (rows == 0)
-        {
-            // Spark adds no file for an empty result.
-            File.Delete(path);
-        }
-        else
-        {
-            txn.Add(add);
-            txn.SetMetric("numFiles", 1);
-            txn.SetMetric("numOutputRows", rows);
-            txn.SetMetric("numOutputBytes", add.Size);
-        }
-
+        var adds = CopyDataWriter.Write(session, table.TablePath, snapshot.Metadata, sql, cancellationToken);
+        AddAll(txn, adds);
         txn.Commit();
         return true;
+    }
+
+    /// <summary>Adds the files to the transaction with Spark's write metrics.</summary>
+    public static void AddAll(Transaction txn, List<Lakehouse.Delta.Actions.AddFile> adds)
+    {
+        adds.ForEach(txn.Add);
+        txn.SetMetric("numFiles", adds.Count);
+        txn.SetMetric("numOutputRows", CopyDataWriter.Rows(adds));
+        txn.SetMetric("numOutputBytes", adds.Sum(a => a.Size));
     }
 }

@@ -12,6 +12,7 @@ internal sealed partial class EmbeddedConnectService
     {
         var session = Session(request.UserContext, request.SessionId, request.HasClientObservedServerSideSessionId ? request.ClientObservedServerSideSessionId : null);
         var response = new AnalyzePlanResponse { SessionId = request.SessionId, ServerSideSessionId = session.ServerSideSessionId };
+        using var traceScope = new Execution.TraceScope("rpc-analyze:" + request.AnalyzeCase, Execution.Trace.Start(), "");
         try
         {
             switch (request.AnalyzeCase)
@@ -38,6 +39,14 @@ internal sealed partial class EmbeddedConnectService
                     break;
                 case AnalyzePlanRequest.AnalyzeOneofCase.DdlParse:
                     response.DdlParse = new AnalyzePlanResponse.Types.DDLParse { Parsed = DdlParse(request.DdlParse.DdlString) };
+                    break;
+                case AnalyzePlanRequest.AnalyzeOneofCase.Persist:
+                    await PlanExecutor.CacheAsync(session.Engine, request.Persist.Relation, persist: true, context.CancellationToken).ConfigureAwait(false);
+                    response.Persist = new AnalyzePlanResponse.Types.Persist();
+                    break;
+                case AnalyzePlanRequest.AnalyzeOneofCase.Unpersist:
+                    await PlanExecutor.CacheAsync(session.Engine, request.Unpersist.Relation, persist: false, context.CancellationToken).ConfigureAwait(false);
+                    response.Unpersist = new AnalyzePlanResponse.Types.Unpersist();
                     break;
                 default:
                     throw Errors.UnsupportedPlan("AnalyzePlan." + request.AnalyzeCase);

@@ -141,6 +141,9 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
             ResponseId = Guid.NewGuid().ToString(),
         };
 
+        var traceStart = Trace.Start();
+        long traceBytes = 0, traceRows = 0;
+        var traceKind = !Trace.On ? "" : request.Plan.OpTypeCase == Plan.OpTypeOneofCase.Root ? "rpc-rel:" + request.Plan.Root.RelTypeCase : "rpc-cmd:" + request.Plan.Command.CommandTypeCase;
         try
         {
             await foreach (var item in PlanExecutor.ExecuteAsync(session.Engine, request.Plan, operation.Cancellation.Token).ConfigureAwait(false))
@@ -153,6 +156,8 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
                         break;
                     case ExecutionItem.BatchItem b:
                         response.ArrowBatch = new ExecutePlanResponse.Types.ArrowBatch { RowCount = b.Batch.Length, Data = ByteString.CopyFrom(ArrowResults.Serialize(b.Batch)) };
+                        traceBytes += response.ArrowBatch.Data.Length;
+                        traceRows += b.Batch.Length;
                         break;
                     case ExecutionItem.EmptyItem e:
                         response.ArrowBatch = new ExecutePlanResponse.Types.ArrowBatch { RowCount = 0, Data = ByteString.CopyFrom(ArrowResults.Serialize(e.ArrowSchema, null)) };
@@ -173,6 +178,7 @@ internal sealed partial class EmbeddedConnectService(SessionRegistry sessions, S
             }
 
             operation.Complete(null);
+            Trace.Write(traceKind, traceStart, Trace.On ? request.Plan.ToString() : "", traceRows, traceBytes);
         }
         catch (Exception e)
         {

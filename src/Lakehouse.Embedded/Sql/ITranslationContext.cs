@@ -28,4 +28,7 @@ internal interface ITranslationContext
 
     /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
     string LoadLocalRelation(LocalRelation local);
+
+    /// <summary>The frame of a persisted relation (its kept result), or null to translate it as usual.</summary>
+    Frame? Cached(Relation relation, Func<Relation, Frame> translate);
 }

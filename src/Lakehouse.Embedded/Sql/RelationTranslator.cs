@@ -14,7 +14,9 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     private int _aliases;
 
     /// <summary>Translates a relation.</summary>
-    public Frame Translate(Relation r)
+    public Frame Translate(Relation r) => context.Cached(r, TranslateNode) ?? TranslateNode(r);
+
+    private Frame TranslateNode(Relation r)
     {
         var planId = r.Common is { HasPlanId: true } c ? c.PlanId : (long?)null;
         var frame = r.RelTypeCase switch

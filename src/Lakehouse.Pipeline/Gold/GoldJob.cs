@@ -10,7 +10,8 @@ namespace Lakehouse.Pipeline.Gold;
 /// The gold job of one model: built only when the latest quality run of each input passed (else the quality gate
 /// fails and the gold table stays at its previous version), then written with mode overwrite — one commit, so
 /// readers see the old table or the new one, never a mix. Inputs that are SCD type 2 silver tables are read as their
-/// current rows.
+/// current rows. The commit records what it was built from (<see cref="GoldBuild"/>); when the newest commit already
+/// records the same build, the model is not rebuilt.
 /// </summary>
 internal static class GoldJob
 {
@@ -42,15 +43,37 @@ internal static class GoldJob
 
         var spark = ctx.Spark;
         var now = ctx.Settings.Interval?.End ?? ctx.Now;
-        // An SCD2 silver table is read as of now (its current rows), which is what a latest-only silver table holds.
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var input in model.Inputs)
+        {
+            versions[input] = await Silver.SilverProgress.LatestVersionAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
+        }
+
+        var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
+        var path = ctx.TablePath(modelConfig.Table);
+        if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
+        {
+            // Same inputs at the same versions, same date and code: a rebuild would write the same rows.
+            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
+                string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
+            ctx.Report.TableVersion = last.Version;
+            return;
+        }
+
+        // Inputs are read at the versions recorded with the build, so the record says exactly what the table holds.
+        // An SCD2 silver table is read as its current rows, which is what a latest-only silver table holds.
         var history = Scd2Tables.Of(ctx.Config);
         var frame = model.Build(t =>
         {
-            var table = spark.Read.Format("delta").Load(ctx.TablePath(t));
+            var table = spark.Read.Format("delta")
+                .Option("versionAsOf", (versions.TryGetValue(t, out var v) ? v : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"))
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Load(ctx.TablePath(t));
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
         }, now);
-        var path = ctx.TablePath(modelConfig.Table);
-        await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true").SaveAsync(path, ct).ConfigureAwait(false);
+        await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
+            .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
+            .SaveAsync(path, ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = await spark.Read.Format("delta").Load(path).CountAsync(ct).ConfigureAwait(false);
         ctx.Report.TableVersion = (await DeltaTable.ForPath(spark, path).History(1).Select("version").CollectAsync(ct).ConfigureAwait(false))[0].Get<long>("version");
     }

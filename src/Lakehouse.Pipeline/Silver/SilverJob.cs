@@ -46,6 +46,9 @@ internal static class SilverJob
         var rawColumns = (await fresh.ColumnsAsync(ct).ConfigureAwait(false)).Where(c => !BronzeColumns.All.Contains(c)).ToList();
         var (cleaned, castRules) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
         var expectations = Expectations.Evaluate(cleaned, source, castRules);
+        // The cleaned and flagged rows feed the counts, the quarantine, the tombstones and the merge: computed once.
+        // A failed run leaves the cache to the session's end.
+        var flagged = await expectations.Flagged.PersistAsync(ct).ConfigureAwait(false);
         var (rows, quarantined, dropped) = await expectations.CountAsync(ctx, source.SilverTable, ct).ConfigureAwait(false);
         ctx.Report.RecordsRead = rows;
         ctx.Report.RecordsQuarantined = quarantined;
@@ -60,7 +63,7 @@ internal static class SilverJob
         }
 
         var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
-        var valid = expectations.Flagged.Filter(expectations.Valid);
+        var valid = flagged.Filter(expectations.Valid);
         var metadata = progress.ToJson(ctx.Settings.RunId);
         long written, deleted;
         if (source.Scd2)
@@ -70,15 +73,17 @@ internal static class SilverJob
         else
         {
             var merge = new SilverMerge(ctx, source);
-            var latest = merge.Latest(valid);
+            var latest = await merge.Latest(valid).PersistAsync(ct).ConfigureAwait(false);
             var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
             (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
+            await latest.UnpersistAsync(cancellationToken: ct).ConfigureAwait(false);
         }
 
+        await flagged.UnpersistAsync(cancellationToken: ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = written;
-        ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Log.Information(
             "silver {Source}: bronze v{Version} batches to {Batch}: {Rows} rows, {Written} written, {Deleted} deleted, {Quarantined} quarantined, {Dropped} dropped",
             source.Name, bronzeVersion, maxBatch, rows, written, deleted, quarantined, dropped);
+        ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Data;
+using Lakehouse.Delta.Data.Writing;
+using Lakehouse.Delta.Schema;
+using Lakehouse.Embedded.Sql;
+
+namespace Lakehouse.Embedded.Execution;
+
+/// <summary>
+/// Writes a query's rows as a Delta table's data files with DuckDB's <c>COPY … TO</c>, so no row passes through .NET,
+/// and returns their add actions (statistics from the footers); nothing is committed.
+/// <para>
+/// Partitioned tables: DuckDB's own Hive directories do not escape values as Spark does and do not write
+/// <c>__HIVE_DEFAULT_PARTITION__</c> for nulls, so the rows are partitioned by one helper column, the hex of a JSON array
+/// of the partition values (hex digits need no escaping), into a staging directory; each file is then moved to the
+/// directory Spark would use (<see cref="PartitionValues.Directory"/>) and its add action gets the values from the JSON.
+/// Partition columns are not stored in the files (PROTOCOL.md, Partitioned tables).
+/// </para>
+/// </summary>
+internal static class CopyDataWriter
+{
+    private const string PartitionKey = "__lakehouse_partition";
+
+    /// <summary>Whether this writer can write files of the table: no column mapping, and partition columns of types
+    /// whose JSON text round-trips exactly (strings, integers, booleans, dates).</summary>
+    public static bool Supports(Metadata metadata)
+    {
+        if (new Lakehouse.Delta.TableProperties(metadata.Configuration).ColumnMappingMode != ColumnMappingMode.None)
+        {
+            return false;
+        }
+
+        return metadata.PartitionColumns.All(c => metadata.Schema.Find(c)?.Type is PrimitiveType
+        {
+            Name: "string" or "integer" or "long" or "short" or "byte" or "boolean" or "date",
+        });
+    }
+
+    /// <summary>Writes the rows of <paramref name="sql"/> (the table's columns, in its order) under the table root.</summary>
+    /// <returns>The add actions; none when the query has no rows.</returns>
+    public static List<AddFile> Write(EngineSession session, string tablePath, Metadata metadata, string sql, CancellationToken cancellationToken)
+    {
+        // A table being created has no directory yet.
+        Directory.CreateDirectory(tablePath);
+        if (metadata.PartitionColumns.Count == 0)
+        {
+            var path = Path.Combine(tablePath, FileName());
+            session.NonQuery($"COPY ({sql}) TO {SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
+            return Collect([(path, new Dictionary<string, string?>())], tablePath, metadata, cancellationToken);
+        }
+
+        var columns = metadata.PartitionColumns.Select(c => metadata.Schema.Find(c)!).ToList();
+        var staging = Path.Combine(tablePath, $"_lakehouse_staging_{Guid.NewGuid():N}");
+        try
+        {
+            var exclude = string.Join(", ", columns.Select(c => SqlText.Ident(c.Name)));
+            var key = $"hex(CAST(json_array({string.Join(", ", columns.Select(c => "q." + SqlText.Ident(c.Name)))}) AS VARCHAR))";
+            session.NonQuery(
+                $"COPY (SELECT q.* EXCLUDE ({exclude}), {key} AS {PartitionKey} FROM ({sql}) AS q) TO {SqlText.Str(staging)} " +
+                $"(FORMAT PARQUET, COMPRESSION SNAPPY, PARTITION_BY ({PartitionKey}))");
+            var files = new List<(string Path, Dictionary<string, string?> Values)>();
+            if (Directory.Exists(staging))
+            {
+                foreach (var dir in Directory.EnumerateDirectories(staging))
+                {
+                    var values = Values(Path.GetFileName(dir), columns);
+                    var target = Path.Combine(tablePath, PartitionValues.Directory(metadata.PartitionColumns, values));
+                    Directory.CreateDirectory(target);
+                    foreach (var file in Directory.EnumerateFiles(dir))
+                    {
+                        var moved = Path.Combine(target, FileName());
+                        File.Move(file, moved);
+                        files.Add((moved, values));
+                    }
+                }
+            }
+
+            return Collect(files, tablePath, metadata, cancellationToken);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static string FileName() => $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
+
+    /// <summary>The partition values of a staging directory <c>__lakehouse_partition=&lt;hex of a JSON array&gt;</c>.</summary>
+    private static Dictionary<string, string?> Values(string directory, IReadOnlyList<StructField> columns)
+    {
+        var hex = directory[(directory.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromHexString(hex)));
+        var items = json.RootElement.EnumerateArray().ToList();
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var item = items[i];
+            object? value = item.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Number => item.GetInt64(),
+                _ => columns[i].Type == PrimitiveType.Date ? DateOnly.ParseExact(item.GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : item.GetString(),
+            };
+            values[columns[i].Name] = PartitionValues.Format(value, columns[i].Type);
+        }
+
+        return values;
+    }
+
+    private static List<AddFile> Collect(IEnumerable<(string Path, Dictionary<string, string?> Values)> files, string tablePath, Metadata metadata, CancellationToken cancellationToken)
+    {
+        var adds = new List<AddFile>();
+        foreach (var (path, values) in files)
+        {
+            var add = AddFileFactory.CreateAsync(metadata, tablePath, path, values, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+            if (add.Stats is { } stats && JsonDocument.Parse(stats).RootElement.GetProperty("numRecords").GetInt64() == 0)
+            {
+                // Spark adds no file for an empty result.
+                File.Delete(path);
+                continue;
+            }
+
+            adds.Add(add);
+        }
+
+        return adds;
+    }
+
+    /// <summary>The rows the add actions hold (from their statistics).</summary>
+    public static long Rows(IEnumerable<AddFile> adds) =>
+        adds.Sum(a => a.Stats is { } s ? JsonDocument.Parse(s).RootElement.GetProperty("numRecords").GetInt64() : 0);
+}

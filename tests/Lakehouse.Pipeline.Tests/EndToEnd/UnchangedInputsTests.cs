@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Lakehouse.Pipeline.Configuration;
+using Lakehouse.Pipeline.Demo;
+using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Pipeline.Tests.Support;
+using Lakehouse.Spark.Delta;
+using static Lakehouse.Spark.Functions;
+
+namespace Lakehouse.Pipeline.Tests.EndToEnd;
+
+public sealed class UnchangedInputsTests
+{
+    private static readonly DateTimeOffset Anchor = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] GoldTables = ["gold.customer_360", "gold.product_performance", "gold.daily_revenue"];
+
+    [Fact]
+    public async Task Run_NoNewData_GoldTablesKeepTheirVersions()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        var first = await h.Graph(config, Settings("same-1", Anchor.AddHours(5))).RunAsync(parallelism: 3);
+        Assert.True(first.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var before = await VersionsAsync(h, config);
+
+        var second = await h.Graph(config, Settings("same-2", Anchor.AddHours(6))).RunAsync(parallelism: 3);
+
+        Assert.True(second.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        Assert.Equal(before, await VersionsAsync(h, config));
+        Assert.All(second.Where(o => o.Task.Job == "gold"), o => Assert.Equal(0, o.Report!.RecordsWritten));
+    }
+
+    [Fact]
+    public async Task Run_NoNewData_GoldCommitRecordsTheInputVersionsItRead()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        var outcomes = await h.Graph(config, Settings("record-1", Anchor.AddHours(5))).RunAsync(parallelism: 3);
+        Assert.True(outcomes.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+
+        var metadata = (await DeltaTable.ForPath(h.Spark, TableLocations.Path(config, "gold.customer_360")).History(1)
+            .Select("userMetadata").CollectAsync())[0].Get<string>("userMetadata");
+        using var json = JsonDocument.Parse(metadata!);
+        var inputs = json.RootElement.GetProperty("gold_inputs");
+        Assert.Equal(await VersionAsync(h, config, "silver.orders"), inputs.GetProperty("silver.orders").GetInt64());
+        Assert.Equal(await VersionAsync(h, config, "silver.customers"), inputs.GetProperty("silver.customers").GetInt64());
+        Assert.Equal("2026-03-01", json.RootElement.GetProperty("as_of").GetString());
+    }
+
+    [Fact]
+    public async Task Run_InputChanged_GoldRebuilt()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        Assert.True((await h.Graph(config, Settings("change-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var before = await VersionsAsync(h, config);
+
+        // A customer only: silver.customers changes, silver.orders and silver.products do not.
+        h.Land("customers/zz-new.csv", "customer_id,name,email,country,region,segment,signup_date,updated_at\nC99999,New One,new@example.com,US,NA,consumer,2026-02-01,2026-03-01 02:00:00\n");
+        var second = await h.Graph(config, Settings("change-2", Anchor.AddHours(6))).RunAsync(parallelism: 3);
+
+        Assert.True(second.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var after = await VersionsAsync(h, config);
+        Assert.Equal(before["gold.customer_360"] + 1, after["gold.customer_360"]);
+        Assert.Equal(before["gold.product_performance"], after["gold.product_performance"]);
+        Assert.Equal(before["gold.daily_revenue"], after["gold.daily_revenue"]);
+        Assert.Equal(1, await h.Table(config, "gold.customer_360").Filter(Col("customer_id") == Lit("C99999")).CountAsync());
+    }
+
+    [Fact]
+    public async Task Run_NextDayNoNewData_GoldRebuiltForTheNewDate()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        Assert.True((await h.Graph(config, Settings("day-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var before = await VersionsAsync(h, config);
+
+        // customer_360's tenure_days is measured to the run's date: a new date is a new table even without new data.
+        var second = await h.Graph(config, Settings("day-2", Anchor.AddHours(25))).RunAsync(parallelism: 3);
+
+        Assert.True(second.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var after = await VersionsAsync(h, config);
+        Assert.All(GoldTables, t => Assert.Equal(before[t] + 1, after[t]));
+    }
+
+    [Fact]
+    public async Task Quality_TableUnchangedSinceAPassingRun_OnlyClockHistoryAndRelationshipChecksRunAgain()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        Assert.True((await h.Graph(config, Settings("dq-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+
+        var second = await h.Graph(config, Settings("dq-2", Anchor.AddHours(6))).RunAsync(parallelism: 3);
+
+        Assert.True(second.All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        var results = await h.Table(config, TableLocations.DqResults).Filter(Col("run_id") == Lit("dq-2")).Select("table_name", "check_name").CollectAsync();
+        var checkedNow = results.Select(r => $"{r.Get<string>("table_name")}.{r.Get<string>("check_name")}").Order(StringComparer.Ordinal).ToList();
+        var expected = config.Checks
+            .SelectMany(t => t.Value.Where(c => c.Type is TableCheckType.Freshness or TableCheckType.RowCountChange or TableCheckType.Relationship).Select(c => $"{t.Key}.{c.Name}"))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, checkedNow);
+    }
+
+    private static RunSettings Settings(string runId, DateTimeOffset now) => new() { RunId = runId, Clock = new FixedClock(now) };
+
+    private static async Task<long> VersionAsync(PipelineHarness h, PipelineConfig config, string table) =>
+        (await DeltaTable.ForPath(h.Spark, TableLocations.Path(config, table)).History(1).Select("version").CollectAsync())[0].Get<long>("version");
+
+    private static async Task<Dictionary<string, long>> VersionsAsync(PipelineHarness h, PipelineConfig config)
+    {
+        var versions = new Dictionary<string, long>();
+        foreach (var table in GoldTables)
+        {
+            versions[table] = await VersionAsync(h, config, table);
+        }
+
+        return versions;
+    }
+}
