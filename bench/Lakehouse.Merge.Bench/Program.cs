@@ -49,9 +49,10 @@ try
             // The files MERGE rewrote: the ones whose id range holds a changed key (same statistics MERGE uses).
             var touched = DeltaLog.Load(path).Files.Where(f => Overlaps(f.Stats!, updateFrom, updateFrom + changes / 2 - 1))
                 .Select(f => Path.Combine(path, f.Path)).ToList();
+            await spark.Read.Parquet([.. touched]).CreateOrReplaceTempViewAsync("touched");
             var joined = await spark.SqlAsync(
                 $"SELECT coalesce(s.id, t.id) AS id, coalesce(s.name, t.name) AS name, coalesce(s.amount, t.amount) AS amount "
-                + $"FROM read_parquet([{string.Join(", ", touched.Select(p => $"'{p}'"))}]) AS t FULL OUTER JOIN ({source}) AS s ON t.id = s.id");
+                + $"FROM touched AS t FULL OUTER JOIN ({source}) AS s ON t.id = s.id");
             await joined.Write.Format("parquet").Mode("overwrite").SaveAsync(Path.Combine(root, "duck-out-" + Guid.NewGuid().ToString("N")));
         }),
     };
