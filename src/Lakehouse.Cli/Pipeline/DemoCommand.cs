@@ -52,7 +52,7 @@ internal static class DemoCommand
         var o = context.Output;
         o.WriteLine();
         o.WriteLine($"Tables (Delta Lake) are under {config.Warehouse}:");
-        foreach (var table in config.Sources.SelectMany(s => new[] { s.BronzeTable, s.SilverTable, s.QuarantineTable }).Concat(config.Gold.Select(g => g.Table))
+        foreach (var table in config.Sources.SelectMany(s => new[] { s.BronzeTable, s.SilverTable, s.QuarantineTable, s.TombstonesTable, s.ChangesTable }).Concat(config.Gold.Select(g => g.Table))
                      .Concat([TableLocations.Manifest, TableLocations.JobRuns, TableLocations.DqResults]))
         {
             var path = TableLocations.Path(config, table);

@@ -50,4 +50,10 @@ public sealed record SourceConfig
 
     /// <summary>The quarantine table name, <c>silver.&lt;name&gt;_quarantine</c>.</summary>
     public string QuarantineTable => $"silver.{Name}_quarantine";
+
+    /// <summary>The table of deletes silver remembers (latest-only silver), <c>silver.&lt;name&gt;_tombstones</c>.</summary>
+    public string TombstonesTable => $"silver.{Name}_tombstones";
+
+    /// <summary>The log of accepted versions an SCD type 2 silver table is derived from, <c>silver.&lt;name&gt;_changes</c>.</summary>
+    public string ChangesTable => $"silver.{Name}_changes";
 }

@@ -36,7 +36,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
     private string Sequence => source.Sequence
         ?? throw new InvalidOperationException($"Source '{source.Name}' has scd2 without a sequence column; the configuration parser rejects that.");
 
-    private string ChangesPath => ctx.TablePath($"silver.{source.Name}_changes");
+    private string ChangesPath => ctx.TablePath(source.ChangesTable);
 
     /// <summary>Throws <see cref="PipelineInputException"/> when silver exists with the other layout (SCD2 or latest only)
     /// than the source's <c>scd2</c> setting asks for.</summary>
@@ -54,7 +54,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         {
             throw new PipelineInputException(
                 $"{source.SilverTable} was written {(isScd2 ? "as SCD type 2" : "with the latest version per key only")}, but the pipeline file says scd2: {(source.Scd2 ? "true" : "false")}. "
-                + $"Restore the setting, or rebuild silver: remove {source.SilverTable} (and silver.{source.Name}_changes / _tombstones) and rerun the silver job, which then reads all of bronze.");
+                + $"Restore the setting, or rebuild silver: remove {source.SilverTable} (and {source.ChangesTable} / {source.TombstonesTable}) and rerun the silver job, which then reads all of bronze.");
         }
     }
 
@@ -73,7 +73,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         {
             // Without the log the batch's keys would get a history of this batch alone, and the MERGE would drop the rest.
             throw new PipelineInputException(
-                $"silver.{source.Name}_changes is missing, and {source.SilverTable}'s history is derived from it. Restore it (Delta time travel or a backup), "
+                $"{source.ChangesTable} is missing, and {source.SilverTable}'s history is derived from it. Restore it (Delta time travel or a backup), "
                 + $"or rebuild: remove {source.SilverTable} and rerun the silver job, which then reads all of bronze.");
         }
 

@@ -81,7 +81,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
     /// then returns the upserts that no earlier tombstone outranks.</summary>
     public async Task<DataFrame> ApplyTombstonesAsync(DataFrame latest, long txnVersion, CancellationToken ct)
     {
-        var path = ctx.TablePath($"silver.{source.Name}_tombstones");
+        var path = ctx.TablePath(source.TombstonesTable);
         var keys = source.BusinessKey;
         var upserts = latest.Filter(Col(SilverColumns.Delete).Not());
         var existing = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false);
