@@ -36,9 +36,9 @@ internal static class CsvInference
             $"count({t})",
             $"count({ValueParsers.FromText(t, PrimitiveType.Integer)})",
             $"count({ValueParsers.FromText(t, PrimitiveType.Long)})",
-            $"count_if(regexp_matches({t}, '^[+-]?[0-9]+$'))",
+            $"count_if(regexp_matches({t}, {ValueParsers.IntegerText}))",
             // BigDecimal's precision: the digits without sign and leading zeros, at least one.
-            $"max(CASE WHEN regexp_matches({t}, '^[+-]?[0-9]+$') THEN greatest(1, length(ltrim(ltrim({t}, '+-'), '0'))) END)",
+            $"max(CASE WHEN regexp_matches({t}, {ValueParsers.IntegerText}) THEN greatest(1, length(ltrim(ltrim({t}, '+-'), '0'))) END)",
             $"count({ValueParsers.FromText(t, PrimitiveType.Double)})",
             $"count({date})",
             $"count_if({date} IS NULL AND TRY_CAST({t} AS TIMESTAMPTZ) IS NOT NULL)",

@@ -10,7 +10,8 @@ namespace Lakehouse.Embedded.Sql.Sources;
 /// </summary>
 internal static class ValueParsers
 {
-    private const string IntegerText = "'^[+-]?[0-9]+$'";
+    /// <summary>The shape of an integer Java's Integer/Long parsing accepts (a DuckDB regex literal).</summary>
+    internal const string IntegerText = "'^[+-]?[0-9]+$'";
     private const string DecimalText = "'^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'";
     private const string DoubleText = "'^\\s*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?[dDfF]?\\s*$'";
     private const string DateText = "'^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$'";
