@@ -35,9 +35,11 @@ public sealed class LogSegment
     /// Finds the segment for <paramref name="version"/> (latest when null). Uses <c>_last_checkpoint</c> to list
     /// only the tail of the log, and falls back to a full listing when that hint is missing, corrupt or stale.
     /// </summary>
-    public static LogSegment Build(ILogStore store, long? version = null)
+    public static LogSegment Build(ILogStore store, long? version = null) => Build(store, LastCheckpoint.TryRead(store), version);
+
+    /// <summary><see cref="Build(ILogStore, long?)"/> with <c>_last_checkpoint</c> already read (null when missing or corrupt).</summary>
+    internal static LogSegment Build(ILogStore store, LastCheckpoint? hint, long? version)
     {
-        var hint = LastCheckpoint.TryRead(store);
         if (hint is not null && (version is null || hint.Version <= version))
         {
             var fromHint = TryBuild(store, store.List(LogFileName.Commit(hint.Version)[..20]), version, requireStartAtZero: false);
@@ -49,6 +51,60 @@ public sealed class LogSegment
 
         return TryBuild(store, store.List(), version, requireStartAtZero: true)!;
     }
+
+    /// <summary>
+    /// Guesses the segment without listing: the checkpoint <paramref name="hint"/> names, then the commits after it
+    /// found by asking for each next version until one is missing. Null when the hint names a V2 checkpoint, a
+    /// checkpoint file is missing, or <paramref name="version"/> is before the hint or not reached. A guess cannot see
+    /// a gap in the log or a newer checkpoint than the hint, so it only stands once a listing agrees with it
+    /// (<see cref="SameFiles"/>).
+    /// </summary>
+    internal static LogSegment? TryProbe(ILogStore store, LastCheckpoint hint, long? version)
+    {
+        if (hint.V2Checkpoint is not null || version < hint.Version)
+        {
+            return null;
+        }
+
+        var parts = hint.Parts ?? 1;
+        var checkpoint = new List<LogFileName>(parts);
+        for (var part = 1; part <= parts; part++)
+        {
+            var name = hint.Parts is null ? LogFileName.Checkpoint(hint.Version) : LogFileName.CheckpointPart(hint.Version, part, parts);
+            if (store.TryGetInfo(name) is null)
+            {
+                return null;
+            }
+
+            checkpoint.Add(LogFileName.TryParse(name)!);
+        }
+
+        var commits = new List<LogFileInfo>();
+        for (var v = hint.Version + 1; version is null || v <= version; v++)
+        {
+            if (store.TryGetInfo(LogFileName.Commit(v)) is not { } commit)
+            {
+                break;
+            }
+
+            commits.Add(commit);
+        }
+
+        var target = hint.Version + commits.Count;
+        if (version is not null && target != version)
+        {
+            return null;
+        }
+
+        var lastMtime = commits.Count > 0 ? commits[^1].ModificationTime : store.TryGetInfo(checkpoint[0].Name)?.ModificationTime ?? 0;
+        return new LogSegment(target, checkpoint, commits, lastMtime);
+    }
+
+    /// <summary>Whether both segments name the same checkpoint files and commits (the same version, read the same way).</summary>
+    internal bool SameFiles(LogSegment other) =>
+        Version == other.Version
+        && Checkpoint.Select(c => c.Name).SequenceEqual(other.Checkpoint.Select(c => c.Name), StringComparer.Ordinal)
+        && Commits.Select(c => c.Name).SequenceEqual(other.Commits.Select(c => c.Name), StringComparer.Ordinal);
 
     private static LogSegment? TryBuild(ILogStore store, IReadOnlyList<LogFileInfo> listing, long? version, bool requireStartAtZero)
     {

@@ -95,8 +95,29 @@ public sealed partial class Snapshot
             throw new DeltaException(DeltaErrorKind.VersionNotFound, $"Version {version} is not valid: versions start at 0.", store.TablePath);
         }
 
-        var segment = LogSegment.Build(store, version);
-        return Replay(store, segment);
+        var hint = LastCheckpoint.TryRead(store);
+        var guess = hint is null ? null : LogSegment.TryProbe(store, hint, version);
+        if (guess is null)
+        {
+            return Replay(store, LogSegment.Build(store, hint, version));
+        }
+
+        // Listing a long _delta_log costs more than replaying a checkpoint and a few commits, so the listing runs
+        // while the probed segment is replayed. The listing decides: only when it finds the same files does the
+        // replay stand, so gaps, newer checkpoints and racing commits are handled exactly as without the guess.
+        var listed = Task.Run(() => LogSegment.Build(store, hint, version));
+        Snapshot? replayed = null;
+        try
+        {
+            replayed = Replay(store, guess);
+        }
+        catch (Exception e) when (e is DeltaException or IOException)
+        {
+            // A file the probe saw is gone or unreadable: replaying what the listing finds reports it properly.
+        }
+
+        var segment = listed.GetAwaiter().GetResult();
+        return replayed is not null && segment.SameFiles(guess) ? replayed : Replay(store, segment);
     }
 
     private static Snapshot Replay(ILogStore store, LogSegment segment)

@@ -26,6 +26,12 @@ public interface ILogStore
     /// </summary>
     IReadOnlyList<LogFileInfo> List(string fromName = "");
 
+    /// <summary>
+    /// The name, size and modification time of one file in <c>_delta_log</c>, or null when it does not exist. Lets a
+    /// reader probe for the commits after a checkpoint without listing the whole log; the default lists from the name.
+    /// </summary>
+    LogFileInfo? TryGetInfo(string name) => List(name) is [var first, ..] && first.Name == name ? first : null;
+
     /// <summary>Reads a whole file; raises <see cref="FileNotFoundException"/> when it does not exist.</summary>
     byte[] Read(string name);
 

@@ -32,11 +32,27 @@ public sealed class LocalLogStore : ILogStore
             return [];
         }
 
+        if (LinuxDirectory.TryListNames(LogPath, fromName) is { } names)
+        {
+            var listed = new List<LogFileInfo>(names.Count);
+            foreach (var name in names)
+            {
+                // Directories (_sidecars) and entries deleted since the directory was read are not listed.
+                if (TryGetInfo(name) is { } info)
+                {
+                    listed.Add(info);
+                }
+            }
+
+            listed.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return listed;
+        }
+
         // Names are compared on the directory entry itself, so a long log costs one readdir pass and no
         // allocation or stat for the entries before fromName (the usual case: listing from a checkpoint).
         var entries = new FileSystemEnumerable<LogFileInfo?>(LogPath, (ref FileSystemEntry e) => Info(ref e))
         {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && e.FileName.CompareTo(fromName, StringComparison.Ordinal) >= 0,
+            ShouldIncludePredicate = (ref FileSystemEntry e) => e.FileName.CompareTo(fromName, StringComparison.Ordinal) >= 0 && !e.IsDirectory,
         };
         var files = new List<LogFileInfo>();
         foreach (var f in entries)
@@ -62,6 +78,15 @@ public sealed class LocalLogStore : ILogStore
             // Deleted between enumeration and stat (another writer's temp file, log cleanup): it is gone, so it is not listed.
             return null;
         }
+    }
+
+    /// <inheritdoc />
+    public LogFileInfo? TryGetInfo(string name)
+    {
+        var info = new FileInfo(Path.Combine(LogPath, name));
+        return info.Exists
+            ? new LogFileInfo(name, info.Length, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds())
+            : null;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,10 @@ public sealed record LogFileName(string Name, LogFileKind Kind, long Version, in
     /// <summary>The classic single-file checkpoint name of a version.</summary>
     public static string Checkpoint(long version) => version.ToString("D20", CultureInfo.InvariantCulture) + ".checkpoint.parquet";
 
+    /// <summary>The name of part <paramref name="part"/> of a <paramref name="parts"/>-part checkpoint (PROTOCOL.md, Multi-part checkpoint: 10-digit part numbers).</summary>
+    public static string CheckpointPart(long version, int part, int parts) =>
+        string.Create(CultureInfo.InvariantCulture, $"{version:D20}.checkpoint.{part:D10}.{parts:D10}.parquet");
+
     /// <summary>Parses a name; null for files that are not log entries (temp files, <c>_last_checkpoint</c>, …).</summary>
     public static LogFileName? TryParse(string name)
     {
