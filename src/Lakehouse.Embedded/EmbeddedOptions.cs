@@ -20,15 +20,14 @@ public sealed record EmbeddedOptions
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
     /// <summary>
-    /// DuckDB's <c>memory_limit</c> for each session's database (sessions do not share one: each has its own buffer pool).
-    /// Beyond it DuckDB spills sorts, joins, aggregates and temporary tables to <see cref="SpillDirectory"/>. Default
-    /// 1 GiB; DuckDB's own default, 80 % of the machine's memory per database, would let a few parallel sessions take
-    /// more memory than the machine has. Null keeps DuckDB's default.
+    /// DuckDB's <c>memory_limit</c> for the engine: all its sessions share one DuckDB database, so this bounds them
+    /// together. Beyond it DuckDB spills sorts, joins, aggregates and temporary tables to <see cref="SpillDirectory"/>.
+    /// Default 1 GiB; DuckDB's own default is 80 % of the machine's memory. Null keeps DuckDB's default.
     /// </summary>
-    public string? SessionMemoryLimit { get; init; } = "1GB";
+    public string? MemoryLimit { get; init; } = "1GB";
 
-    /// <summary>Where DuckDB spills what does not fit in <see cref="SessionMemoryLimit"/>; a directory per session is
-    /// made under it and removed with the session. Default the system temp directory.</summary>
+    /// <summary>Where DuckDB spills what does not fit in <see cref="MemoryLimit"/>; a directory for the engine is made
+    /// under it and removed when the engine stops. Default the system temp directory.</summary>
     public string SpillDirectory { get; init; } = Path.GetTempPath();
 
     /// <summary>The clock sessions are timed by. Default the system clock.</summary>

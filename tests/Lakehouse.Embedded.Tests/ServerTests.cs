@@ -199,6 +199,52 @@ public sealed class ServerTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Sessions_ShareTheEngineDatabase_TimeZoneAndPersistedRowsStayPerSession()
+    {
+        await using var first = await server.SessionAsync();
+        await using var second = await server.SessionAsync();
+        await first.Conf.SetAsync("spark.sql.session.timeZone", "America/New_York");
+        // The same plan and the same persisted subtree in both sessions: each session's temporary table is its own.
+        DataFrame Frame(SparkSession s) => s.Range(0, 3).Select(ToTimestamp(Lit("2024-01-01 12:00:00")).Alias("ts"), Col("id"));
+        var a = Frame(first);
+        var b = Frame(second);
+        await a.PersistAsync();
+        await b.PersistAsync();
+
+        var fromA = await a.CollectAsync();
+        var fromB = await b.CollectAsync();
+        await first.DisposeAsync();
+        var fromBAfterAClosed = await b.CollectAsync();
+
+        // Spark parses the text in the session's time zone: 12:00 in New York is 17:00 UTC; the other session stays UTC.
+        Assert.All(fromA, r => Assert.Equal(new DateTimeOffset(2024, 1, 1, 17, 0, 0, TimeSpan.Zero), ((DateTimeOffset)r["ts"]!).ToUniversalTime()));
+        Assert.All(fromB, r => Assert.Equal(new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero), ((DateTimeOffset)r["ts"]!).ToUniversalTime()));
+        Assert.Equal(3, fromBAfterAClosed.Count);
+        Assert.All(fromBAfterAClosed, r => Assert.Equal(new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero), ((DateTimeOffset)r["ts"]!).ToUniversalTime()));
+    }
+
+    [Fact]
+    public async Task Dispose_EngineWithSessions_RemovesItsSpillDirectory()
+    {
+        using var spill = new TempDirectory("spill");
+        var engine = await ConnectServer.StartAsync(new ConnectServerOptions { Port = 0, Engine = new EmbeddedOptions { Warehouse = server.Warehouse, SpillDirectory = spill.Path, MemoryLimit = "64MB" } });
+        List<string> spilled;
+        await using (var spark = await SparkSession.Builder().Remote(engine.ConnectionString).CreateAsync())
+        {
+            // 3M persisted rows of 50 characters do not fit in 64 MB, so DuckDB spills them into the engine's directory.
+            var wide = spark.Range(0, 3_000_000).Select(Concat(Lit(new string('x', 44)), Col("id").Cast("string")).Alias("s"));
+            await wide.PersistAsync();
+            Assert.Equal(3_000_000, await wide.CountAsync());
+            spilled = Directory.EnumerateDirectories(spill.Path).ToList();
+        }
+
+        await engine.DisposeAsync();
+
+        Assert.Single(spilled);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(spill.Path));
+    }
+
+    [Fact]
     public async Task Plan_DeeperThanProtobufDefaultLimit_Executes()
     {
         await using var spark = await server.SessionAsync();

@@ -8,8 +8,8 @@ using Lakehouse.Spark.Protos;
 namespace Lakehouse.Embedded.Execution;
 
 /// <summary>
-/// One Spark session on the embedded engine: its own in-memory DuckDB connection (so temporary tables and views are
-/// per session), its Spark confs and its temp views. Operations on a session run one at a time, as DuckDB
+/// One Spark session on the embedded engine: its own connection to the engine's DuckDB database (so temporary tables
+/// and views are per session), its Spark confs and its temp views. Operations on a session run one at a time, as DuckDB
 /// connections are not thread-safe.
 /// </summary>
 internal sealed partial class EngineSession : ITranslationContext, IDisposable
@@ -19,27 +19,16 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     private readonly Dictionary<string, Relation> _views = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _operationTables = [];
     private readonly RelationCache _cache = new();
-    private readonly string _spill;
     private int _tableCounter;
 
-    public EngineSession(string sessionId, EmbeddedOptions options)
+    public EngineSession(string sessionId, EmbeddedOptions options, EngineDatabase database)
     {
         SessionId = sessionId;
         Options = options;
         Config = new SessionConfig(options);
-        _connection = new DuckDBConnection("DataSource=:memory:");
-        _connection.Open();
-        SparkScalarFunctions.Register(_connection);
+        _connection = database.Connect();
         NonQuery($"SET TimeZone = {SqlText.Str(Config.TimeZone)}");
-        // Spark sorts NULLs first ascending and last descending (also in SQL text, window and aggregate ORDER BYs).
-        NonQuery("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
         Sql.Text.DuckDbCatalog.Load(Scalar);
-        _spill = Path.Combine(Path.GetFullPath(options.SpillDirectory), $"lakehouse-duckdb-{Guid.NewGuid():N}");
-        NonQuery($"SET temp_directory = {SqlText.Str(_spill)}");
-        if (options.SessionMemoryLimit is { } limit)
-        {
-            NonQuery($"SET memory_limit = {SqlText.Str(limit)}");
-        }
     }
 
     public string SessionId { get; }
@@ -256,17 +245,6 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     {
         _connection.Dispose();
         _gate.Dispose();
-        try
-        {
-            if (Directory.Exists(_spill))
-            {
-                Directory.Delete(_spill, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A spill file still held open: the system temp directory cleans it up later.
-        }
     }
 
     private void ApplyConfig()

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using Lakehouse.Embedded.Execution;
 
 namespace Lakehouse.Embedded.Service;
 
-/// <summary>Sessions keyed by (user id, session id), as Spark's session manager keys them.</summary>
+/// <summary>Sessions keyed by (user id, session id), as Spark's session manager keys them, and the database they share.</summary>
 internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
 {
+    private readonly Lazy<EngineDatabase> _database = new(() => new EngineDatabase(options));
     private readonly ConcurrentDictionary<(string User, string Session), Lazy<SessionState>> _sessions = new();
     private readonly ConcurrentDictionary<(string User, string Session), bool> _expired = new();
     private readonly Lock _expiry = new();
@@ -29,7 +31,7 @@ internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
                     $"The session {sessionId} was closed after being idle for more than {options.SessionTimeout.TotalMinutes:0.##} minutes. Create a new session.");
             }
 
-            state = _sessions.GetOrAdd((userId, sessionId), key => new Lazy<SessionState>(() => new SessionState(key.Session, options))).Value;
+            state = _sessions.GetOrAdd((userId, sessionId), key => new Lazy<SessionState>(() => new SessionState(key.Session, options, _database.Value))).Value;
             state.LastUsedMs = now;
         }
 
@@ -85,5 +87,9 @@ internal sealed class SessionRegistry(EmbeddedOptions options) : IDisposable
         }
 
         _sessions.Clear();
+        if (_database.IsValueCreated)
+        {
+            _database.Value.Dispose();
+        }
     }
 }

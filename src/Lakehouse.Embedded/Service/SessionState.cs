@@ -4,9 +4,9 @@ using Lakehouse.Embedded.Execution;
 namespace Lakehouse.Embedded.Service;
 
 /// <summary>A client session on the server: the engine session, its server-side id, its operations and its recent errors.</summary>
-internal sealed class SessionState(string sessionId, EmbeddedOptions options) : IDisposable
+internal sealed class SessionState(string sessionId, EmbeddedOptions options, EngineDatabase database) : IDisposable
 {
-    public EngineSession Engine { get; } = new(sessionId, options);
+    public EngineSession Engine { get; } = new(sessionId, options, database);
 
     /// <summary>Changes when the server restarts or the session is released and recreated (4.0 clients compare it).</summary>
     public string ServerSideSessionId { get; } = Guid.NewGuid().ToString();
