@@ -70,7 +70,7 @@ internal static class QuarantineReplay
         else
         {
             var merge = new SilverMerge(ctx, source, "silver-replay");
-            var latest = merge.Latest(valid);
+            var latest = merge.Latest(valid, dataColumns);
             var upserts = await merge.ApplyTombstonesAsync(latest, version, ct).ConfigureAwait(false);
             (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, ct).ConfigureAwait(false);
         }
