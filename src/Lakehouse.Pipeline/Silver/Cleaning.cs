@@ -17,13 +17,14 @@ internal static class Cleaning
 {
     private const string CastPrefix = "__cast__";
 
-    public static async Task<(DataFrame Frame, IReadOnlyList<Rule> CastRules)> ApplyAsync(
+    public static async Task<CleanedRows> ApplyAsync(
         DataFrame bronze, SourceConfig source, CancellationToken ct)
     {
         var clean = source.Clean;
         var fields = (await bronze.SchemaAsync(ct).ConfigureAwait(false)).Struct.Fields;
         var columns = fields.Select(f => f.Name).ToList();
         var data = columns.Where(c => !BronzeColumns.All.Contains(c)).ToList();
+        var raw = data.ToList();
         // Columns that hold text already need no cast to string before a cast (a cast node costs the engine a type look-up).
         var textColumns = fields.Where(f => f.DataType.KindCase == DataType.KindOneofCase.String).Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var frame = bronze.Select([.. columns.Select(Col), .. data.Select(c => Col(c).Alias(SilverColumns.RawPrefix + c))]);
@@ -119,6 +120,6 @@ internal static class Cleaning
             frame = frame.WithColumns(defaults);
         }
 
-        return (frame, castRules);
+        return new CleanedRows(frame, castRules, raw, [.. data, .. defaults.Keys.Where(c => !Has(c))]);
     }
 }

@@ -43,8 +43,7 @@ internal static class SilverJob
         }
 
         var progress = new SilverProgress(bronzeVersion, maxBatch.Value);
-        var rawColumns = (await fresh.ColumnsAsync(ct).ConfigureAwait(false)).Where(c => !BronzeColumns.All.Contains(c)).ToList();
-        var (cleaned, castRules) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
+        var (cleaned, castRules, rawColumns, dataColumns) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
         var evaluated = Expectations.Evaluate(cleaned, source, castRules);
         // The cleaned and flagged rows feed the counts, the quarantine, the tombstones and the merge: computed once.
         // What is kept is only what those read: the raw copies only of quarantined rows, no bronze columns silver
@@ -66,7 +65,6 @@ internal static class SilverJob
                 .SaveAsync(ctx.TablePath(source.QuarantineTable), ct).ConfigureAwait(false);
         }
 
-        var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
         var valid = flagged.Filter(expectations.Valid);
         var metadata = progress.ToJson(ctx.Settings.RunId);
         long written, deleted;

@@ -76,13 +76,6 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
     public static IReadOnlyList<string> WithLineage(IReadOnlyList<string> dataColumns) =>
         dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
 
-    /// <summary>The data columns of cleaned rows: without bronze's, the raw copies and the rule flags.</summary>
-    public static IReadOnlyList<string> DataColumns(IEnumerable<string> cleanedColumns) =>
-        cleanedColumns
-            .Where(c => !BronzeColumns.All.Contains(c) && !c.StartsWith(SilverColumns.RawPrefix, StringComparison.Ordinal)
-                && !c.StartsWith(SilverColumns.FailPrefix, StringComparison.Ordinal))
-            .ToList();
-
     /// <summary>Writes the deletes of <paramref name="latest"/> as tombstones (idempotent per <paramref name="txnVersion"/>),
     /// then returns the upserts that no earlier tombstone outranks.</summary>
     public async Task<DataFrame> ApplyTombstonesAsync(DataFrame latest, long txnVersion, CancellationToken ct)
