@@ -74,10 +74,20 @@ internal static class Casts
     internal static string StringToIntegral(string sql, string duckType, string sparkType, bool strict, bool raise)
     {
         var trimmed = $"trim({sql}, ' \t\n\r')";
-        var integerPart = $"regexp_extract({trimmed}, '^[+-]?[0-9]*')";
-        var syntax = strict ? "[+-]?[0-9]+" : "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)";
-        var parsed = $"(CASE WHEN regexp_full_match({trimmed}, '{syntax}') " +
+        string parsed;
+        if (strict)
+        {
+            // A text that is all of [+-]?[0-9]+ is its own integer part, and DuckDB reads that syntax exactly as Spark
+            // does (TRY_CAST gives NULL out of range, as try_cast does): no extraction needed.
+            parsed = $"(CASE WHEN regexp_full_match({trimmed}, '[+-]?[0-9]+') THEN TRY_CAST({trimmed} AS {duckType}) END)";
+        }
+        else
+        {
+            var integerPart = $"regexp_extract({trimmed}, '^[+-]?[0-9]*')";
+            parsed = $"(CASE WHEN regexp_full_match({trimmed}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)') " +
                      $"THEN TRY_CAST(CASE WHEN {integerPart} IN ('', '+', '-') THEN '0' ELSE {integerPart} END AS {duckType}) END)";
+        }
+
         if (!raise)
         {
             return parsed;

@@ -119,7 +119,11 @@ internal sealed partial class ExpressionTranslator(Scope scope, SqlSettings sett
             _ => Settings.Ansi,
         };
         var name = $"CAST({inner.Name} AS {Types.SparkSqlName(target)})";
-        var sourceType = typeOf?.Invoke(inner.Sql);
+        // Only casts to integral types and to string differ from DuckDB's by source type; asking DuckDB for the type
+        // of the input costs a DESCRIBE of the whole input query, so the other casts do without it.
+        var sourceType = target is Lakehouse.Delta.Schema.PrimitiveType { Name: var targetName } && (Integral.Contains(targetName) || targetName == "string")
+            ? typeOf?.Invoke(inner.Sql)
+            : null;
         if (Casts.Special(inner.Sql, sourceType, target, ansi, c.EvalMode == Expression.Types.Cast.Types.EvalMode.Try) is { } special)
         {
             return new SqlExpr(special, name);

@@ -2,6 +2,7 @@ using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Spark;
+using Lakehouse.Spark.Protos;
 using static Lakehouse.Spark.Functions;
 
 namespace Lakehouse.Pipeline.Silver;
@@ -14,19 +15,29 @@ namespace Lakehouse.Pipeline.Silver;
 /// </summary>
 internal static class Cleaning
 {
-    public static async Task<(DataFrame Frame, IReadOnlyList<Rule> CastRules)> ApplyAsync(
+    private const string CastPrefix = "__cast__";
+
+    public static async Task<CleanedRows> ApplyAsync(
         DataFrame bronze, SourceConfig source, CancellationToken ct)
     {
         var clean = source.Clean;
-        var columns = (await bronze.ColumnsAsync(ct).ConfigureAwait(false)).ToList();
+        var fields = (await bronze.SchemaAsync(ct).ConfigureAwait(false)).Struct.Fields;
+        var columns = fields.Select(f => f.Name).ToList();
         var data = columns.Where(c => !BronzeColumns.All.Contains(c)).ToList();
+        var raw = data.ToList();
+        // Columns that hold text already need no cast to string before a cast (a cast node costs the engine a type look-up).
+        var textColumns = fields.Where(f => f.DataType.KindCase == DataType.KindOneofCase.String).Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var frame = bronze.Select([.. columns.Select(Col), .. data.Select(c => Col(c).Alias(SilverColumns.RawPrefix + c))]);
+        var frameColumns = columns.Concat(data.Select(c => SilverColumns.RawPrefix + c)).ToList();
 
         var renames = clean.Rename.Where(r => data.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).ToDictionary(r => r.Key, r => r.Value);
         if (renames.Count > 0)
         {
             frame = frame.WithColumnsRenamed(renames);
-            data = data.Select(c => renames.FirstOrDefault(r => string.Equals(r.Key, c, StringComparison.OrdinalIgnoreCase)).Value ?? c).ToList();
+            string Renamed(string c) => renames.FirstOrDefault(r => string.Equals(r.Key, c, StringComparison.OrdinalIgnoreCase)).Value ?? c;
+            data = data.Select(Renamed).ToList();
+            frameColumns = frameColumns.Select(Renamed).ToList();
+            textColumns = textColumns.Select(Renamed).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
 
         bool Has(string c) => data.Contains(c, StringComparer.OrdinalIgnoreCase);
@@ -51,8 +62,8 @@ internal static class Cleaning
             var touched = false;
             if (clean.Trim.Contains(c, StringComparer.OrdinalIgnoreCase))
             {
-                // Text that is only whitespace carries no value: null, so defaults and not-null rules see it.
-                value = When(Trim(value) == Lit(""), Lit(null).Cast("string")).Otherwise(Trim(value));
+                // Text that is only whitespace carries no value: null (a CASE without ELSE), so defaults and not-null rules see it.
+                value = When(Trim(value) != Lit(""), Trim(value));
                 touched = true;
             }
 
@@ -74,22 +85,27 @@ internal static class Cleaning
         }
 
         var castRules = new List<Rule>();
-        var casts = new Dictionary<string, Column>(StringComparer.OrdinalIgnoreCase);
+        var casts = new Dictionary<string, Column>(StringComparer.Ordinal);
         var flags = new Dictionary<string, Column>(StringComparer.Ordinal);
         foreach (var (column, type) in clean.Cast)
         {
-            var text = Col(column).Cast("string");
-            var cast = When(text.IsNull() | (Trim(text) == Lit("")), Lit(null).Cast(type)).Otherwise(Trim(text).TryCast(type));
+            var value = textColumns.Contains(column) ? Col(column) : Col(column).Cast("string");
+            var working = CastPrefix + column;
+            // Blank or null text: null without a failure (a CASE without ELSE).
+            casts[working] = When(Trim(value) != Lit(""), Trim(value).TryCast(type));
             var rule = new Rule($"cast_{column}", $"{column} is not a valid {type}", ExpectationAction.Quarantine, Implicit: true);
-            flags[rule.Flag] = text.IsNotNull() & (Trim(text) != Lit("")) & cast.IsNull();
-            casts[column] = cast;
+            flags[rule.Flag] = value.IsNotNull() & (Trim(value) != Lit("")) & Col(working).IsNull();
             castRules.Add(rule);
         }
 
         if (flags.Count > 0)
         {
-            // Flags first: they read the uncast values.
-            frame = frame.WithColumns(flags).WithColumns(casts);
+            // Each cast is computed once, in its own layer: the flags (which read the uncast values too) and the cast
+            // columns both read it there.
+            frame = frame.WithColumns(casts).WithColumns(flags);
+            var castColumns = clean.Cast.Keys.ToDictionary(c => c, c => CastPrefix + c, StringComparer.OrdinalIgnoreCase);
+            var kept = frameColumns.Concat(flags.Keys);
+            frame = frame.Select([.. kept.Select(c => castColumns.TryGetValue(c, out var working) ? Col(working).Alias(c) : Col(c))]);
         }
 
         var defaults = new Dictionary<string, Column>(StringComparer.OrdinalIgnoreCase);
@@ -104,6 +120,6 @@ internal static class Cleaning
             frame = frame.WithColumns(defaults);
         }
 
-        return (frame, castRules);
+        return new CleanedRows(frame, castRules, raw, [.. data, .. defaults.Keys.Where(c => !Has(c))]);
     }
 }

@@ -55,6 +55,9 @@ internal sealed class Expectations
         return new Expectations(cleaned.WithColumns(flags), rules);
     }
 
+    /// <summary>The same rules over other flagged rows (e.g. a persisted, narrowed copy of <see cref="Flagged"/>).</summary>
+    public Expectations Over(DataFrame flagged) => new(flagged, _rules);
+
     public Column Quarantined => Any(ExpectationAction.Quarantine);
 
     public Column Dropped => Any(ExpectationAction.Drop).And(Quarantined.Not());

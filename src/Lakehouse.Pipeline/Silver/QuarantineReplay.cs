@@ -47,7 +47,7 @@ internal static class QuarantineReplay
         var lineage = rowColumns.Where(BronzeColumns.All.Contains).ToList();
         var rows = quarantine.Select([.. rowColumns.Select(Col)]);
 
-        var (cleaned, castRules) = await Cleaning.ApplyAsync(rows, source, ct).ConfigureAwait(false);
+        var (cleaned, castRules, _, dataColumns) = await Cleaning.ApplyAsync(rows, source, ct).ConfigureAwait(false);
         var expectations = Expectations.Evaluate(cleaned, source, castRules);
         var (read, failing, dropped) = await expectations.CountAsync(ctx, source.QuarantineTable, ct).ConfigureAwait(false);
         ctx.Report.RecordsRead = read;
@@ -61,7 +61,6 @@ internal static class QuarantineReplay
         }
 
         var valid = expectations.Flagged.Filter(expectations.Valid);
-        var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
         long written, deleted;
         if (source.Scd2)
         {
@@ -70,7 +69,7 @@ internal static class QuarantineReplay
         else
         {
             var merge = new SilverMerge(ctx, source, "silver-replay");
-            var latest = merge.Latest(valid);
+            var latest = merge.Latest(valid, dataColumns);
             var upserts = await merge.ApplyTombstonesAsync(latest, version, ct).ConfigureAwait(false);
             (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, ct).ConfigureAwait(false);
         }

@@ -66,7 +66,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         DataFrame valid, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, CancellationToken ct)
     {
         var keys = source.BusinessKey;
-        var columns = dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
+        var columns = SilverMerge.WithLineage(dataColumns);
         var path = ctx.TablePath(source.SilverTable);
         var silverExists = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is not null;
         if (silverExists && await DeltaTables.TryReadAsync(ctx.Spark, ChangesPath, ct).ConfigureAwait(false) is null)
@@ -80,12 +80,14 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         // One change per key and sequence value: the one ingested last, as the latest-only dedupe orders equal sequences.
         var perVersion = Window.PartitionBy([.. keys, Sequence])
             .OrderBy(Col(BronzeColumns.IngestedAt).DescNullsLast(), Col(BronzeColumns.SourceFile).DescNullsLast());
-        var changes = valid.WithColumn("__rn", RowNumber().Over(perVersion)).Filter(Col("__rn") == Lit(1))
+        // Only the columns silver keeps go through the window: it sorts what it carries.
+        var changes = valid.Select([.. columns.Select(Col)]).WithColumn("__rn", RowNumber().Over(perVersion)).Filter(Col("__rn") == Lit(1))
             .Select([.. columns.Select(Col), SilverMerge.IsDelete(source).Alias(SilverColumns.Deleted)]);
 
         await AppendChangesAsync(changes, txnVersion, ct).ConfigureAwait(false);
 
-        var touched = changes.Select([.. keys]).Distinct();
+        // The batch's keys are those of its changes (each key keeps at least one change): read without the window.
+        var touched = valid.Select([.. keys]).Distinct();
         var history = History(await PinnedAsync(ChangesPath, ct).ConfigureAwait(false), touched, columns);
         if (!silverExists)
         {
@@ -97,7 +99,9 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
             }
 
             await write.SaveAsync(path, ct).ConfigureAwait(false);
-            return (await history.CountAsync(ct).ConfigureAwait(false), 0);
+            // The table did not exist, so it holds exactly the history written: counting it reads file metadata, not
+            // the changes log and its windows again.
+            return (await (await PinnedAsync(path, ct).ConfigureAwait(false)).CountAsync(ct).ConfigureAwait(false), 0);
         }
 
         var rowColumns = columns.Concat([SilverColumns.ValidFrom, SilverColumns.ValidTo, SilverColumns.IsCurrent]).ToList();

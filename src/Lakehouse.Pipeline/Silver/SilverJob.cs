@@ -43,12 +43,15 @@ internal static class SilverJob
         }
 
         var progress = new SilverProgress(bronzeVersion, maxBatch.Value);
-        var rawColumns = (await fresh.ColumnsAsync(ct).ConfigureAwait(false)).Where(c => !BronzeColumns.All.Contains(c)).ToList();
-        var (cleaned, castRules) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
-        var expectations = Expectations.Evaluate(cleaned, source, castRules);
+        var (cleaned, castRules, rawColumns, dataColumns) = await Cleaning.ApplyAsync(fresh, source, ct).ConfigureAwait(false);
+        var evaluated = Expectations.Evaluate(cleaned, source, castRules);
         // The cleaned and flagged rows feed the counts, the quarantine, the tombstones and the merge: computed once.
-        // A failed run leaves the cache to the session's end.
-        var flagged = await expectations.Flagged.PersistAsync(ct).ConfigureAwait(false);
+        // What is kept is only what those read: the raw copies only of quarantined rows, no bronze columns silver
+        // does not carry. A failed run leaves the cache to the session's end.
+        var narrowed = evaluated.Flagged.Drop(BronzeColumns.SourceName, BronzeColumns.IngestionDate)
+            .WithColumns(rawColumns.ToDictionary(c => SilverColumns.RawPrefix + c, c => When(evaluated.Quarantined, Col(SilverColumns.RawPrefix + c))));
+        var flagged = await narrowed.PersistAsync(ct).ConfigureAwait(false);
+        var expectations = evaluated.Over(flagged);
         var (rows, quarantined, dropped) = await expectations.CountAsync(ctx, source.SilverTable, ct).ConfigureAwait(false);
         ctx.Report.RecordsRead = rows;
         ctx.Report.RecordsQuarantined = quarantined;
@@ -62,7 +65,6 @@ internal static class SilverJob
                 .SaveAsync(ctx.TablePath(source.QuarantineTable), ct).ConfigureAwait(false);
         }
 
-        var dataColumns = SilverMerge.DataColumns(await cleaned.ColumnsAsync(ct).ConfigureAwait(false));
         var valid = flagged.Filter(expectations.Valid);
         var metadata = progress.ToJson(ctx.Settings.RunId);
         long written, deleted;
@@ -73,7 +75,7 @@ internal static class SilverJob
         else
         {
             var merge = new SilverMerge(ctx, source);
-            var latest = await merge.Latest(valid).PersistAsync(ct).ConfigureAwait(false);
+            var latest = await merge.Latest(valid, dataColumns).PersistAsync(ct).ConfigureAwait(false);
             var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
             (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
             await latest.UnpersistAsync(cancellationToken: ct).ConfigureAwait(false);

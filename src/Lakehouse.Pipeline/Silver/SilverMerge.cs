@@ -30,8 +30,9 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
     private IReadOnlyList<string> OrderColumns =>
         source.Sequence is { } seq ? [seq, BronzeColumns.IngestedAt] : [BronzeColumns.IngestedAt];
 
-    /// <summary>One row per key: the latest; with the <see cref="SilverColumns.Delete"/> flag.</summary>
-    public DataFrame Latest(DataFrame valid)
+    /// <summary>One row per key: the latest, with the <paramref name="dataColumns"/>, the lineage silver keeps and the
+    /// <see cref="SilverColumns.Delete"/> flag.</summary>
+    public DataFrame Latest(DataFrame valid, IReadOnlyList<string> dataColumns)
     {
         var order = new List<Column>();
         if (source.Sequence is { } seq)
@@ -42,7 +43,8 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         order.Add(Col(BronzeColumns.IngestedAt).DescNullsLast());
         order.Add(Col(BronzeColumns.SourceFile).DescNullsLast());
         var window = Window.PartitionBy([.. source.BusinessKey]).OrderBy([.. order]);
-        return valid.WithColumn("__rn", RowNumber().Over(window)).Filter(Col("__rn") == Lit(1)).Drop("__rn")
+        // Only the columns silver keeps go through the window: it sorts what it carries.
+        return valid.Select([.. WithLineage(dataColumns).Select(Col)]).WithColumn("__rn", RowNumber().Over(window)).Filter(Col("__rn") == Lit(1)).Drop("__rn")
             .WithColumn(SilverColumns.Delete, IsDelete(source));
     }
 
@@ -70,12 +72,9 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         return result!;
     }
 
-    /// <summary>The data columns of cleaned rows: without bronze's, the raw copies and the rule flags.</summary>
-    public static IReadOnlyList<string> DataColumns(IEnumerable<string> cleanedColumns) =>
-        cleanedColumns
-            .Where(c => !BronzeColumns.All.Contains(c) && !c.StartsWith(SilverColumns.RawPrefix, StringComparison.Ordinal)
-                && !c.StartsWith(SilverColumns.FailPrefix, StringComparison.Ordinal))
-            .ToList();
+    /// <summary>The data columns and the bronze lineage silver keeps per row.</summary>
+    public static IReadOnlyList<string> WithLineage(IReadOnlyList<string> dataColumns) =>
+        dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
 
     /// <summary>Writes the deletes of <paramref name="latest"/> as tombstones (idempotent per <paramref name="txnVersion"/>),
     /// then returns the upserts that no earlier tombstone outranks.</summary>
@@ -122,7 +121,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         DataFrame latest, DataFrame upserts, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, CancellationToken ct)
     {
         var path = ctx.TablePath(source.SilverTable);
-        var columns = dataColumns.Concat([BronzeColumns.IngestedAt, BronzeColumns.SourceFile, BronzeColumns.BatchId]).ToList();
+        var columns = WithLineage(dataColumns);
         if (await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is null)
         {
             var rows = upserts.Select([.. columns.Select(Col)]);
