@@ -50,14 +50,23 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
         long MatchedUpdated, long MatchedDeleted, long BySourceUpdated, long BySourceDeleted, long Inserted);
 
     /// <summary>
+    /// Whether <see cref="Classify"/> counts the inserted rows. Only not-matched-by-source clauses need every target
+    /// row, so only then does pass 1 join all rows of both sides; otherwise it is an inner join, which reads just the
+    /// target rows that can match (DuckDB filters the target scan by the source's keys), and the caller derives the
+    /// inserted rows from what pass 2 writes.
+    /// </summary>
+    public bool CountsInserts { get; } = clauses.Any(c => c.IsNotMatchedBySource);
+
+    /// <summary>
     /// Pass 1: joins the candidate files with the source and counts per file. With <paramref name="exact"/> target rows
     /// are told apart by position, so a target row matched by several source rows is counted once; without it the
-    /// caller knows that cannot happen (unique source keys) and no positions are read.
+    /// caller knows that cannot happen (unique source keys) and no positions are read. Inserted rows are counted only
+    /// when <see cref="CountsInserts"/> (0 otherwise).
     /// </summary>
     public List<FileCounts> Classify(IReadOnlyList<AddFile> candidates, bool exact)
     {
         var scan = DeltaScanSql.Sql(snapshot, candidates, session.Describe, rowIds: true, positions: exact);
-        var join = JoinType(clauses.Any(c => c.IsNotMatchedBySource), clauses.Any(c => c.IsNotMatched));
+        var join = CountsInserts ? JoinType(true, clauses.Any(c => c.IsNotMatched)) : "INNER JOIN";
         var pair = $"{_t}.{DeltaScanSql.FileColumn} IS NOT NULL AND {_s}.{SourceMarker} IS NOT NULL";
         var rows = exact ? $"count(DISTINCT __p) FILTER" : "count(*) FILTER";
         var matchedModifying = $"__c BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}";
