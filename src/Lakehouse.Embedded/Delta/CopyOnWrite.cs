@@ -87,7 +87,12 @@ internal static class CopyOnWrite
                 txn.SetMetric(name, value);
             }
 
-            var result = txn.Commit();
+            CommitResult result;
+            using (new TraceScope("delta-commit", Trace.Start(), change.Operation))
+            {
+                result = txn.Commit();
+            }
+
             return new Outcome(adds, outputRows, result.Skipped ? null : result.Version);
         }
         catch (Exception e)
@@ -129,6 +134,7 @@ internal static class CopyOnWrite
         try
         {
             session.NonQuery($"COPY ({sql}) TO {Sql.SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
+            using var footer = new TraceScope("delta-stats", Trace.Start(), path);
             var add = AddFileFactory.CreateAsync(metadata, snapshot.TablePath, path, new Dictionary<string, string?>(), cancellationToken: cancellationToken).GetAwaiter().GetResult();
             if (NumRecords(add) == 0)
             {

@@ -125,7 +125,8 @@ internal static class DeltaScanSql
         var perFile = hasDv || partitionFields.Count > 0;
         var rowNumbers = hasDv || (rowIds && positions);
         var parquet = $"read_parquet({SqlText.StrList(absolute)}{(perFile || rowIds ? ", filename = true" : "")}, union_by_name = true{(rowNumbers ? ", file_row_number = true" : "")})";
-        var present = describe($"SELECT * FROM {parquet}").Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Described without the row-id options, so scans of the same files with and without them share one text.
+        var present = describe($"SELECT * FROM read_parquet({SqlText.StrList(absolute)}, union_by_name = true)").Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var select = fields.Select(f =>
         {
             var pi = partitionFields.IndexOf(f);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
@@ -17,7 +18,8 @@ namespace Lakehouse.Embedded.Delta;
 /// data is read; one DuckDB join over those files counts per file the rows each clause kind applies to
 /// (<see cref="MergeJoin.Classify"/>); only files with a row that is updated or deleted are rewritten, by one query
 /// that joins them with the source again and also yields the inserted rows (<see cref="MergeJoin.Output"/>); the rows
-/// are written and committed in one transaction with Delta's operation metrics.
+/// are written and committed in one transaction with Delta's operation metrics. Without not-matched-by-source clauses
+/// the first join is an inner join and the inserted rows are counted from what the second one writes.
 /// </summary>
 internal static class MergeCommand
 {
@@ -26,7 +28,12 @@ internal static class MergeCommand
     {
         var started = DateTimeOffset.UtcNow;
         var target = DeltaTarget.Resolve(session, merge.Target);
-        var snapshot = DmlTable.Load(target.Path);
+        Snapshot snapshot;
+        using (new TraceScope("delta-load", Trace.Start(), target.Path))
+        {
+            snapshot = DmlTable.Load(target.Path);
+        }
+
         var settings = CommitSettings.From(session.Config);
         if (settings.AlreadyApplied(snapshot))
         {
@@ -120,13 +127,21 @@ internal static class MergeCommand
         var matchedElsewhere = candidates.Where(f => Of(f) is { Modifying: 0, Pairs: > 0 }).ToList();
         var rewriteStarted = DateTimeOffset.UtcNow;
 
-        // Pass 2: the rows of the touched files as the clauses leave them, and the inserted rows.
-        var rowsSql = touched.Count == 0 && counts.Inserted == 0 ? null
-            : join.Output(touched, matchedElsewhere, counts.Inserted > 0, files.Any(f => f.Pairs != f.PairedRows), finalFields);
+        // Pass 2: the rows of the touched files as the clauses leave them, and the inserted rows. When pass 1 did not
+        // count the inserted rows, they are what pass 2 writes beyond the touched files' surviving rows.
+        var mayInsert = join.CountsInserts ? counts.Inserted > 0 : clauses.Any(c => c.IsNotMatched);
+        var rowsSql = touched.Count == 0 && !mayInsert ? null
+            : join.Output(touched, matchedElsewhere, mayInsert, files.Any(f => f.Pairs != f.PairedRows), finalFields);
+        var keptTargetRows = join.CountsInserts ? 0 : RowsIn(session, snapshot, touched) - counts.MatchedDeleted;
         var parameters = Parameters(merge, clauses);
-        var numSourceRows = QueryValues.Count(session, $"SELECT count(*) FROM {SqlText.Ident(sourceTable)}");
+        var numSourceRows = sourceKeys.Rows;
         CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", parameters, touched, rowsSql, newMetadata), settings, (adds, outputRows) =>
         {
+            if (!join.CountsInserts)
+            {
+                counts = counts with { Inserted = outputRows - keptTargetRows };
+            }
+
             var now = DateTimeOffset.UtcNow;
             return new Dictionary<string, long>
             {
@@ -168,6 +183,21 @@ internal static class MergeCommand
             $"Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table ({duplicates} target row(s)); "
             + "the result would be ambiguous, since it is unclear which source row should update or delete the target row. "
             + "Preprocess the source so that at most one source row matches each target row (for example, deduplicate it on the merge keys).");
+    }
+
+    /// <summary>The rows the files hold (after their deletion vectors), from their statistics, or counted when some file has none.</summary>
+    private static long RowsIn(EngineSession session, Snapshot snapshot, IReadOnlyList<AddFile> files)
+    {
+        if (files.Count == 0)
+        {
+            return 0;
+        }
+
+        // PROTOCOL.md, Per-file Statistics: numRecords counts the file's rows; a deletion vector's cardinality is the rows it removes.
+        var records = files.Select(f => f.Stats is { } json && JsonNode.Parse(json)?["numRecords"] is JsonValue n && n.TryGetValue<long>(out var r) ? r : (long?)null).ToList();
+        return records.All(r => r is not null)
+            ? records.Sum(r => r!.Value) - files.Sum(f => f.DeletionVector?.Cardinality ?? 0)
+            : QueryValues.Count(session, $"SELECT count(*) FROM ({DeltaScanSql.Sql(snapshot, files, session.Describe, rowIds: false)})");
     }
 
     private sealed record RowCounts(long MatchedUpdated, long MatchedDeleted, long BySourceUpdated, long BySourceDeleted, long Inserted);

@@ -53,7 +53,8 @@ internal static class MergeFilePruning
     /// True when no two source rows share a non-NULL key tuple (keys cast to the target columns' types). Every match
     /// needs equal keys, so then no target row can match more than one source row.
     /// </param>
-    public sealed record SourceKeys(List<AddFile> Candidates, bool UniqueKeys);
+    /// <param name="Rows">The number of source rows.</param>
+    public sealed record SourceKeys(List<AddFile> Candidates, bool UniqueKeys, long Rows);
 
     /// <summary>Files ranged in one aggregate (one <c>bool_or</c> per file); more files take a range join instead.</summary>
     private const int AggregateFileLimit = 128;
@@ -61,14 +62,14 @@ internal static class MergeFilePruning
     /// <summary>
     /// Reads the source's keys once: which files of <paramref name="snapshot"/> may contain a target row matching a
     /// source row of <paramref name="sourceTable"/> (all of them unless <paramref name="prune"/>), and whether the
-    /// source's key tuples are unique.
+    /// source's key tuples are unique, and how many rows the source has.
     /// </summary>
     public static SourceKeys Analyze(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias, bool prune)
     {
         var files = snapshot.Files.ToList();
         if (keys.Count == 0)
         {
-            return new SourceKeys(files, false);
+            return new SourceKeys(files, false, QueryValues.Count(session, $"SELECT count(*) FROM {SqlText.Ident(sourceTable)}"));
         }
 
         var (candidates, ranged) = prune ? Ranges(snapshot, files, keys) : (files, []);
@@ -78,7 +79,7 @@ internal static class MergeFilePruning
         var cast = keys.Select((k, i) => $"TRY_CAST(__k{i} AS {Types.ToDuckDb(k.Field.Type)})").ToList();
         var castNotNull = string.Join(" AND ", cast.Select(c => $"{c} IS NOT NULL"));
         var distinct = keys.Count == 1 ? cast[0] : "(" + string.Join(", ", cast) + ")";
-        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull})");
+        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull}), count(*)");
         foreach (var (_, bounds) in aggregated)
         {
             sql.Append(", coalesce(bool_or(").Append(string.Join(" AND ", keys.Select((_, k) => $"__k{k} BETWEEN {bounds[2 * k]} AND {bounds[2 * k + 1]}"))).Append("), FALSE)");
@@ -86,13 +87,13 @@ internal static class MergeFilePruning
 
         sql.Append(CultureInfo.InvariantCulture, $" FROM (SELECT {keySelect} FROM {SqlText.Ident(sourceTable)} AS {SqlText.Ident(sourceAlias)})");
         var values = QueryValues.Longs(session, sql.ToString());
-        candidates.AddRange(aggregated.Where((_, i) => values[2 + i] != 0).Select(r => files[r.Index]));
+        candidates.AddRange(aggregated.Where((_, i) => values[3 + i] != 0).Select(r => files[r.Index]));
         if (ranged.Count > AggregateFileLimit)
         {
             candidates.AddRange(RangeJoin(session, files, ranged, keys, keySelect, notNull, sourceTable, sourceAlias));
         }
 
-        return new SourceKeys(candidates, values[0] == values[1]);
+        return new SourceKeys(candidates, values[0] == values[1], values[2]);
     }
 
     /// <summary>
