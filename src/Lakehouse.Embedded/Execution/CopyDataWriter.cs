@@ -16,7 +16,14 @@ namespace Lakehouse.Embedded.Execution;
 /// <c>__HIVE_DEFAULT_PARTITION__</c> for nulls, so the rows are partitioned by one helper column, the hex of a JSON array
 /// of the partition values (hex digits need no escaping), into a staging directory; each file is then moved to the
 /// directory Spark would use (<see cref="PartitionValues.Directory"/>) and its add action gets the values from the JSON.
-/// Partition columns are not stored in the files (PROTOCOL.md, Partitioned tables).
+/// When the caller knows that every row falls in one partition (<see cref="ConstantPartition"/>), the rows are written
+/// straight into that partition's directory instead: DuckDB's partitioned COPY buffers every row per partition before
+/// writing it. Partition columns are not stored in the files (PROTOCOL.md, Partitioned tables).
+/// </para>
+/// <para>
+/// Row order: a Delta file's rows have no order to keep, so DuckDB may write rows of an unsorted query in the order
+/// its threads produce them (<c>preserve_insertion_order = false</c>, which spares it a reordering copy of the
+/// result); a query with ORDER BY is still written in its order.
 /// </para>
 /// </summary>
 internal static class CopyDataWriter
@@ -39,16 +46,32 @@ internal static class CopyDataWriter
     }
 
     /// <summary>Writes the rows of <paramref name="sql"/> (the table's columns, in its order) under the table root.</summary>
+    /// <param name="session">The session whose connection runs the COPY.</param>
+    /// <param name="tablePath">The table root.</param>
+    /// <param name="metadata">The table's metadata (schema, partition columns).</param>
+    /// <param name="sql">The rows.</param>
+    /// <param name="partition">The partition values every row has, when the caller knows them (<see cref="ConstantPartition"/>); null to partition the rows by their values.</param>
+    /// <param name="cancellationToken">Cancels reading the files' footers.</param>
     /// <returns>The add actions; none when the query has no rows.</returns>
-    public static List<AddFile> Write(EngineSession session, string tablePath, Metadata metadata, string sql, CancellationToken cancellationToken)
+    public static List<AddFile> Write(EngineSession session, string tablePath, Metadata metadata, string sql, IReadOnlyDictionary<string, string?>? partition, CancellationToken cancellationToken)
     {
         // A table being created has no directory yet.
         Directory.CreateDirectory(tablePath);
-        if (metadata.PartitionColumns.Count == 0)
+        if (metadata.PartitionColumns.Count == 0 || partition is not null)
         {
-            var path = Path.Combine(tablePath, FileName());
-            session.NonQuery($"COPY ({sql}) TO {SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
-            return Collect([(path, new Dictionary<string, string?>())], tablePath, metadata, cancellationToken);
+            var values = new Dictionary<string, string?>(partition ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
+            var directory = values.Count == 0 ? tablePath : Path.Combine(tablePath, PartitionValues.Directory(metadata.PartitionColumns, values));
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, FileName());
+            var rows = values.Count == 0 ? sql : $"SELECT q.* EXCLUDE ({string.Join(", ", metadata.PartitionColumns.Select(SqlText.Ident))}) FROM ({sql}) AS q";
+            Copy(session, $"COPY ({rows}) TO {SqlText.Str(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)");
+            var adds = Collect([(path, values)], tablePath, metadata, cancellationToken);
+            if (adds.Count == 0 && directory != tablePath && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
+
+            return adds;
         }
 
         var columns = metadata.PartitionColumns.Select(c => metadata.Schema.Find(c)!).ToList();
@@ -57,7 +80,7 @@ internal static class CopyDataWriter
         {
             var exclude = string.Join(", ", columns.Select(c => SqlText.Ident(c.Name)));
             var key = $"hex(CAST(json_array({string.Join(", ", columns.Select(c => "q." + SqlText.Ident(c.Name)))}) AS VARCHAR))";
-            session.NonQuery(
+            Copy(session,
                 $"COPY (SELECT q.* EXCLUDE ({exclude}), {key} AS {PartitionKey} FROM ({sql}) AS q) TO {SqlText.Str(staging)} " +
                 $"(FORMAT PARQUET, COMPRESSION SNAPPY, PARTITION_BY ({PartitionKey}))");
             var files = new List<(string Path, Dictionary<string, string?> Values)>();
@@ -85,6 +108,19 @@ internal static class CopyDataWriter
             {
                 Directory.Delete(staging, recursive: true);
             }
+        }
+    }
+
+    private static void Copy(EngineSession session, string copy)
+    {
+        session.NonQuery("SET preserve_insertion_order = false");
+        try
+        {
+            session.NonQuery(copy);
+        }
+        finally
+        {
+            session.NonQuery("RESET preserve_insertion_order");
         }
     }
 

@@ -71,7 +71,7 @@ internal static class DeltaWriter
 
         // With mergeSchema the streaming path still applies when the data has exactly the table's schema (nothing to merge).
         if (write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite
-            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
+            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Input, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
         {
             return;
         }
@@ -128,7 +128,7 @@ internal static class DeltaWriter
         {
             if (CopyDataWriter.Supports(metadata) && txn.Protocol is { MinWriterVersion: <= 2 })
             {
-                StreamingDeltaWriter.AddAll(txn, CopyDataWriter.Write(session, table.TablePath, metadata, sql, cancellationToken));
+                StreamingDeltaWriter.AddAll(txn, CopyDataWriter.Write(session, table.TablePath, metadata, sql, ConstantPartition.Values(write.Input, metadata), cancellationToken));
             }
             else
             {

@@ -3,6 +3,7 @@ using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Transactions;
 using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql;
+using Lakehouse.Spark.Protos;
 
 namespace Lakehouse.Embedded.Execution;
 
@@ -16,7 +17,15 @@ namespace Lakehouse.Embedded.Execution;
 internal static class StreamingDeltaWriter
 {
     /// <summary>Writes and commits when the write qualifies; false (nothing done) otherwise.</summary>
-    public static bool TryWrite(EngineSession session, DeltaTable table, string sql, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
+    /// <param name="session">The session.</param>
+    /// <param name="table">The existing table.</param>
+    /// <param name="sql">The rows.</param>
+    /// <param name="input">The written relation (to see whether all rows fall in one partition, <see cref="ConstantPartition"/>).</param>
+    /// <param name="overwrite">Overwrite rather than append.</param>
+    /// <param name="options">The writer's options.</param>
+    /// <param name="settings">Commit settings (txn app id and version, user metadata).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public static bool TryWrite(EngineSession session, DeltaTable table, string sql, Relation input, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
     {
         var snapshot = table.Snapshot();
         if (!CopyDataWriter.Supports(snapshot.Metadata) || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2)
@@ -55,7 +64,7 @@ internal static class StreamingDeltaWriter
             txn.ReadWholeTable();
         }
 
-        var adds = CopyDataWriter.Write(session, table.TablePath, snapshot.Metadata, sql, cancellationToken);
+        var adds = CopyDataWriter.Write(session, table.TablePath, snapshot.Metadata, sql, ConstantPartition.Values(input, snapshot.Metadata), cancellationToken);
         AddAll(txn, adds);
         txn.Commit();
         return true;

@@ -6,8 +6,8 @@ namespace Lakehouse.Embedded.Sql.Sources;
 /// <summary>
 /// Spark's CSV tokenizing for one line (<c>multiLine=false</c>, Spark's default): fields split at the separator
 /// (default <c>,</c>); a field starting with the quote character (default <c>"</c>) runs to the closing quote, inside
-/// which the escape character (default <c>\</c>) escapes a quote or itself; the quotes are removed. As SQL over
-/// DuckDB's RE2 regexes, and in .NET for the header line.
+/// which the escape character (default <c>\</c>) escapes a quote or itself; the quotes are removed. As SQL (DuckDB's
+/// RE2 regexes for lines with quotes, a plain split for the others), and in .NET for the header line.
 /// </summary>
 internal sealed class CsvTokens
 {
@@ -38,8 +38,18 @@ internal sealed class CsvTokens
 
     public string Escape { get; }
 
-    /// <summary>SQL: the raw fields of the line <paramref name="line"/> as a VARCHAR list.</summary>
-    public string FieldsSql(string line) => $"regexp_extract_all({SqlText.Str(Separator)} || {line}, {SqlText.Str(_pattern)}, 1)";
+    /// <summary>
+    /// SQL: the raw fields of the line <paramref name="line"/> as a VARCHAR list. A line without the quote character
+    /// (most lines) has no quoted field, so its fields are exactly the text between separators: it is split without a
+    /// regex; only lines with a quote take the tokenizing regex.
+    /// </summary>
+    public string FieldsSql(string line)
+    {
+        var split = $"string_split({line}, {SqlText.Str(Separator)})";
+        return Quote.Length == 0
+            ? split
+            : $"CASE WHEN contains({line}, {SqlText.Str(Quote)}) THEN regexp_extract_all({SqlText.Str(Separator)} || {line}, {SqlText.Str(_pattern)}, 1) ELSE {split} END";
+    }
 
     /// <summary>SQL: one raw field without its quotes and escapes.</summary>
     public string UnquoteSql(string field)

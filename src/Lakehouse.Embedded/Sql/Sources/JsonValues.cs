@@ -42,8 +42,10 @@ internal static class JsonValues
     }
 
     /// <summary>SQL: the member <paramref name="name"/> of a JSON object (a JSON pointer, with ~ and / escaped).</summary>
-    public static string Field(string json, string name) =>
-        $"json_extract({json}, {SqlText.Str("/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))})";
+    public static string Field(string json, string name) => $"json_extract({json}, {SqlText.Str(Pointer(name))})";
+
+    /// <summary>The JSON pointer to the member <paramref name="name"/> of an object (RFC 6901: ~ and / escaped).</summary>
+    public static string Pointer(string name) => "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private static string Key(string json, string key) =>
         $"json_extract({json}, '/' || replace(replace({key}, '~', '~0'), '/', '~1'))";
