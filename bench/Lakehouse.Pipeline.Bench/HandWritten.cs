@@ -54,11 +54,11 @@ internal static class HandWritten
         {
             Execute(duck, $"""
                 COPY (
-                    SELECT {string.Join(", ", columns.Select(c => $"CASE WHEN ok THEN line->>'{c}' END AS {c}"))},
-                           CASE WHEN NOT ok THEN line END AS _rescued_data, {Meta(source)}
-                    FROM (SELECT line, filename, CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS ok
-                          FROM read_csv({List(source)}, columns = {"{"}'line': 'VARCHAR'{"}"}, header = false, auto_detect = false,
-                                        delim = '\x1e', quote = '', escape = '', filename = true))
+                    SELECT {string.Join(", ", columns.Select(c => $"j.{c} AS {c}"))}, CASE WHEN NOT ok THEN line END AS _rescued_data, {Meta(source)}
+                    FROM (SELECT *, CASE WHEN ok THEN from_json(line, '{"{"}{string.Join(", ", columns.Select(c => $"\"{c}\": \"VARCHAR\""))}{"}"}') END AS j
+                          FROM (SELECT line, filename, json_valid(line) AND left(ltrim(line), 1) = '{"{"}' AS ok
+                                FROM read_csv({List(source)}, columns = {"{"}'line': 'VARCHAR'{"}"}, header = false, auto_detect = false,
+                                              delim = '\x1e', quote = '', escape = '', filename = true)))
                 ) TO {Out("bronze_" + source)} (FORMAT parquet, PARTITION_BY (_ingestion_date))
                 """);
         }
