@@ -38,13 +38,8 @@ internal sealed record GoldBuild(IReadOnlyDictionary<string, long> Inputs, DateO
     /// rebuilds).</summary>
     public static async Task<(GoldBuild Build, long Version)?> ReadLatestAsync(SparkSession spark, string path, CancellationToken ct)
     {
-        if (await Hosting.DeltaTables.TryReadAsync(spark, path, ct).ConfigureAwait(false) is null)
-        {
-            return null;
-        }
-
-        var rows = await DeltaTable.ForPath(spark, path).History(1).Select("version", "userMetadata").CollectAsync(ct).ConfigureAwait(false);
-        return rows.Count == 1 && Parse(rows[0].Get<string>("userMetadata")) is { } build ? (build, rows[0].Get<long>("version")) : null;
+        var rows = await Hosting.DeltaTables.TryCollectAsync(DeltaTable.ForPath(spark, path).History(1).Select("version", "userMetadata"), ct).ConfigureAwait(false);
+        return rows is { Count: 1 } && Parse(rows[0].Get<string>("userMetadata")) is { } build ? (build, rows[0].Get<long>("version")) : null;
     }
 
     internal static GoldBuild? Parse(string? json)

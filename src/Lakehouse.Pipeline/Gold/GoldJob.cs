@@ -27,15 +27,7 @@ internal static class GoldJob
             throw new PipelineConfigException(ctx.Config.SourceFile, null, $"gold.{modelConfig.Name}", e.Message);
         }
 
-        var blocked = new List<string>();
-        foreach (var input in modelConfig.Inputs)
-        {
-            if (await QualityJob.GateAsync(ctx, input, ct).ConfigureAwait(false) is { } reason)
-            {
-                blocked.Add(reason);
-            }
-        }
-
+        var blocked = await QualityJob.GateAsync(ctx, modelConfig.Inputs, ct).ConfigureAwait(false);
         if (blocked.Count > 0)
         {
             throw new QualityGateException($"{modelConfig.Table} was not rebuilt and stays at its previous version: {string.Join("; ", blocked)}.");

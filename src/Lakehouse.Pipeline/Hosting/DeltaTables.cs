@@ -1,4 +1,6 @@
+using System.Globalization;
 using Lakehouse.Spark;
+using Lakehouse.Spark.Delta;
 
 namespace Lakehouse.Pipeline.Hosting;
 
@@ -13,6 +15,31 @@ internal static class DeltaTables
         {
             await frame.SchemaAsync(ct).ConfigureAwait(false);
             return frame;
+        }
+        catch (SparkConnectException e) when (IsMissingTable(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The latest version of the table at <paramref name="path"/>, or null when there is none yet.</summary>
+    public static async Task<long?> TryLatestVersionAsync(SparkSession spark, string path, CancellationToken ct)
+    {
+        var rows = await TryCollectAsync(DeltaTable.ForPath(spark, path).History(1).Select("version"), ct).ConfigureAwait(false);
+        return rows is [var row] ? row.Get<long>("version") : null;
+    }
+
+    /// <summary>The table at <paramref name="path"/> as of <paramref name="version"/> (time travel).</summary>
+    public static DataFrame ReadAt(SparkSession spark, string path, long version) =>
+        spark.Read.Format("delta").Option("versionAsOf", version.ToString(CultureInfo.InvariantCulture)).Load(path);
+
+    /// <summary>Collects <paramref name="frame"/>, or returns null when a table it reads does not exist yet: one round
+    /// trip where <see cref="TryReadAsync"/> and a query would take two.</summary>
+    public static async Task<IReadOnlyList<Row>?> TryCollectAsync(DataFrame frame, CancellationToken ct)
+    {
+        try
+        {
+            return await frame.CollectAsync(ct).ConfigureAwait(false);
         }
         catch (SparkConnectException e) when (IsMissingTable(e))
         {

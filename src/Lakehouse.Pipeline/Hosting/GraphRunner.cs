@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Runs;
 using Lakehouse.Spark;
@@ -8,7 +9,9 @@ namespace Lakehouse.Pipeline.Hosting;
 /// <summary>
 /// Runs a pipeline's whole task graph in one process (<c>lakehouse run</c>): every task starts as soon as its upstream
 /// tasks succeeded, so the bronze → silver lanes of the sources run in parallel, then their quality tasks, then gold.
-/// A task whose upstream did not succeed is skipped. Each task gets a session of its own (DML confs are per session).
+/// A task whose upstream did not succeed is skipped. Each running task has a session of its own (DML confs are per
+/// session); a session whose task succeeded — which leaves no conf or cached data behind — is handed to a later task
+/// instead of opening a new one, so a run opens at most as many sessions as tasks run at once (plus one per failure).
 /// </summary>
 public sealed class GraphRunner
 {
@@ -19,7 +22,7 @@ public sealed class GraphRunner
 
     /// <summary>Creates a graph runner.</summary>
     /// <param name="config">The pipeline.</param>
-    /// <param name="sessions">Opens a new session (disposed by the runner after its task).</param>
+    /// <param name="sessions">Opens a new session (reused by later tasks of the run, disposed by the runner).</param>
     /// <param name="settings">Run id, interval, clock shared by all tasks.</param>
     /// <param name="log">The logger.</param>
     public GraphRunner(PipelineConfig config, Func<CancellationToken, Task<SparkSession>> sessions, RunSettings settings, ILogger log)
@@ -40,13 +43,24 @@ public sealed class GraphRunner
         var tasks = PipelinePlan.Tasks(_config);
         var done = new Dictionary<string, Task<TaskOutcome>>(StringComparer.Ordinal);
         using var gate = new SemaphoreSlim(Math.Max(1, parallelism));
-        foreach (var task in tasks)
+        var idle = new ConcurrentBag<SparkSession>();
+        try
         {
-            var upstream = task.Upstream.Select(u => done[u]).ToList();
-            done[task.Id] = RunTaskAsync(task, upstream, gate, cancellationToken);
-        }
+            foreach (var task in tasks)
+            {
+                var upstream = task.Upstream.Select(u => done[u]).ToList();
+                done[task.Id] = RunTaskAsync(task, upstream, gate, idle, cancellationToken);
+            }
 
-        return await Task.WhenAll(tasks.Select(t => done[t.Id])).ConfigureAwait(false);
+            return await Task.WhenAll(tasks.Select(t => done[t.Id])).ConfigureAwait(false);
+        }
+        finally
+        {
+            while (idle.TryTake(out var session))
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The exit code of a graph run: 0 when every task succeeded, else the code of the first failed task (a
@@ -63,7 +77,8 @@ public sealed class GraphRunner
         return outcomes.Any(o => o.State == TaskState.QualityGateFailed) ? JobExitCodes.QualityGate : JobExitCodes.Success;
     }
 
-    private async Task<TaskOutcome> RunTaskAsync(PipelineTask task, List<Task<TaskOutcome>> upstream, SemaphoreSlim gate, CancellationToken ct)
+    private async Task<TaskOutcome> RunTaskAsync(
+        PipelineTask task, List<Task<TaskOutcome>> upstream, SemaphoreSlim gate, ConcurrentBag<SparkSession> idle, CancellationToken ct)
     {
         await Task.Yield();
         var before = await Task.WhenAll(upstream).ConfigureAwait(false);
@@ -81,7 +96,7 @@ public sealed class GraphRunner
             SparkSession spark;
             try
             {
-                spark = await _sessions(ct).ConfigureAwait(false);
+                spark = idle.TryTake(out var reused) ? reused : await _sessions(ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -96,9 +111,24 @@ public sealed class GraphRunner
                 return new TaskOutcome(task, TaskState.Failed, report);
             }
 
-            await using (spark.ConfigureAwait(false))
+            try
             {
                 report = await new PipelineRunner(_config, spark, _settings, _log).RunAsync(task.Request, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await spark.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            if (report.Status == JobStatus.Succeeded)
+            {
+                idle.Add(spark);
+            }
+            else
+            {
+                // A failed job may have left session confs set or data cached: its session is not handed on.
+                await spark.DisposeAsync().ConfigureAwait(false);
             }
 
             var state = report.Status switch

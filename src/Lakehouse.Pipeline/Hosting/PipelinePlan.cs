@@ -5,8 +5,8 @@ using Lakehouse.Pipeline.Configuration;
 namespace Lakehouse.Pipeline.Hosting;
 
 /// <summary>
-/// The task graph of a pipeline (docs/pipeline-jobs.md): per source bronze → silver → quality of the silver table;
-/// per gold model the model after the quality tasks of its inputs, then its own quality task. Tasks are listed in
+/// The task graph of a pipeline (docs/pipeline-jobs.md): per source bronze → silver → quality of the silver table, which
+/// also waits for the silver tasks of the tables its relationship checks point to; per gold model the model after the quality tasks of its inputs, then its own quality task. Tasks are listed in
 /// a topological order (a gold model only reads tables produced before it).
 /// </summary>
 public static class PipelinePlan
@@ -17,14 +17,25 @@ public static class PipelinePlan
         ArgumentNullException.ThrowIfNull(config);
         var tasks = new List<PipelineTask>();
         var qualityOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var silverOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in config.Sources)
         {
             var bronze = $"bronze_{source.Name}";
             var silver = $"silver_{source.Name}";
-            var quality = $"quality_silver_{source.Name}";
             tasks.Add(new PipelineTask(bronze, JobKind.Bronze, "bronze", source.Name, source.BronzeTable, ["--source", source.Name], []));
             tasks.Add(new PipelineTask(silver, JobKind.Silver, "silver", source.Name, source.SilverTable, ["--source", source.Name], [bronze]));
-            tasks.Add(new PipelineTask(quality, JobKind.Quality, "silver", source.Name, source.SilverTable, ["--table", source.SilverTable], [silver]));
+            silverOf[source.SilverTable] = silver;
+        }
+
+        foreach (var source in config.Sources)
+        {
+            // A relationship check reads the table it points to: that table's silver task comes first too.
+            var references = config.Checks.GetValueOrDefault(source.SilverTable, [])
+                .Where(c => c.Type == TableCheckType.Relationship && c.To != source.SilverTable && c.To is not null && silverOf.ContainsKey(c.To))
+                .Select(c => silverOf[c.To!]);
+            var quality = $"quality_silver_{source.Name}";
+            tasks.Add(new PipelineTask(quality, JobKind.Quality, "silver", source.Name, source.SilverTable, ["--table", source.SilverTable],
+                [.. new[] { silverOf[source.SilverTable] }.Concat(references).Distinct()]));
             qualityOf[source.SilverTable] = quality;
         }
 

@@ -76,7 +76,9 @@ public sealed class PipelineRunner
         report.FinishedAt = Settings.Clock.GetUtcNow();
         try
         {
-            await JobRunLog.AppendAsync(Spark, TableLocations.Path(Config, TableLocations.JobRuns), report, Settings.Interval, cancellationToken).ConfigureAwait(false);
+            var jobRuns = TableLocations.Path(Config, TableLocations.JobRuns);
+            await JobRunLog.AppendAsync(Spark, jobRuns, report, Settings.Interval, cancellationToken).ConfigureAwait(false);
+            await LogCompaction.CompactIfFragmentedAsync(Spark, jobRuns, log, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -13,4 +13,11 @@ namespace Lakehouse.Pipeline.Quality;
 /// <param name="Message">One sentence saying what was found.</param>
 internal sealed record CheckResult(
     TableCheckConfig Check, bool Passed, double? Observed, string Threshold, long FailingRows, long TotalRows,
-    IReadOnlyList<string> Examples, string Message);
+    IReadOnlyList<string> Examples, string Message)
+{
+    /// <summary>What the result follows from, when that is only the check's definition and the versions of the tables it
+    /// read (e.g. <c>relationship customer_id -&gt; silver.customers.customer_id; silver.orders v12; silver.customers v7</c>):
+    /// a later run with the same basis would find the same and takes this result. Null when the result also depends on
+    /// the clock or on earlier runs, or the versions are not known.</summary>
+    public string? Basis { get; init; }
+}

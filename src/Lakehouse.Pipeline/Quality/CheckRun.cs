@@ -9,9 +9,11 @@ namespace Lakehouse.Pipeline.Quality;
 /// <summary>
 /// The checks of one table in one run: <see cref="Plan"/> registers what each check needs in the shared aggregate pass
 /// and returns how to judge it once the pass has run. Relationship checks need a join (one more query each), and
-/// failing examples are only queried for checks that failed.
+/// failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
+/// (<paramref name="version"/>), a relationship check whose two tables are at the versions of an earlier result takes
+/// that result instead of joining again.
 /// </summary>
-internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, CheckContext ctx, CancellationToken ct)
+internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, long? version, CheckContext ctx, CancellationToken ct)
 {
     public delegate Task<CheckResult> Judge(Row metrics, long rows);
 
@@ -87,24 +89,34 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     private async Task<CheckResult> RelationshipAsync(TableCheckConfig check, long rows)
     {
-        var target = await TableChecks.ReadAsync(spark, check.To!, ctx, ct).ConfigureAwait(false);
-        if (target is null)
+        var targetVersion = await DeltaTables.TryLatestVersionAsync(spark, ctx.TablePath(check.To!), ct).ConfigureAwait(false);
+        if (targetVersion is not { } to)
         {
             return new CheckResult(check, false, null, "0", 0, rows, [],
                 $"{check.To}, which {table}.{check.Column} refers to, does not exist; run the job that writes it first.");
         }
 
+        // The result follows from the two tables' contents: at the same versions it is the same.
+        var basis = version is { } v
+            ? FormattableString.Invariant($"relationship {check.Column} -> {check.To}.{check.ToColumn}; {table} v{v}; {check.To} v{to}")
+            : null;
+        if (basis is not null && await DqResultsLog.EarlierResultAsync(spark, ctx, table, check, basis, ct).ConfigureAwait(false) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var target = TableChecks.ReadAt(spark, check.To!, to, ctx);
         var keys = target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
         // Null references are not_null's business: only non-null values must exist in the other table.
         var orphans = frame.Filter(Col(check.Column!).IsNotNull()).Join(keys, Col(check.Column!) == Col("__key"), "left_anti");
         var bad = await orphans.CountAsync(ct).ConfigureAwait(false);
         if (bad == 0)
         {
-            return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.");
+            return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.") { Basis = basis };
         }
 
         return new CheckResult(check, false, bad, "0", bad, rows, await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false),
-            $"{bad} of {rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.");
+            $"{bad} of {rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.") { Basis = basis };
     }
 
     private async Task<CheckResult> RowCountChangeAsync(TableCheckConfig check, long rows)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Runs;
 using Lakehouse.Spark;
@@ -8,7 +9,7 @@ namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
 /// <c>ops.dq_results</c>: one row per check per run (run_id, table_name, check_name, check_type, severity, status,
-/// observed_value, threshold, failing_rows, total_rows, examples as a JSON array of strings, message, checked_at).
+/// observed_value, threshold, failing_rows, total_rows, examples as a JSON array of strings, message, checked_at, basis).
 /// Parallel quality jobs append to it at the same time; a blind append is retried when another commit won.
 /// </summary>
 internal static class DqResultsLog
@@ -23,9 +24,12 @@ internal static class DqResultsLog
         var rows = results.Select(r => new DqResultRow(
             ctx.RunId, table, r.Check.Name, CheckRun.TypeName(r.Check.Type), CheckRun.SeverityName(r.Check.Severity),
             r.Passed ? "passed" : "failed", r.Observed, r.Threshold, r.FailingRows, r.TotalRows,
-            JsonSerializer.Serialize(r.Examples), r.Message, ctx.Now)).ToList();
+            JsonSerializer.Serialize(r.Examples), r.Message, ctx.Now, r.Basis)).ToList();
         var frame = spark.CreateDataFrame(rows).WithColumnsRenamed(SnakeCase.Renames(typeof(DqResultRow)));
-        await DeltaWrites.AppendWithRetryAsync(frame.Write.Format("delta").Mode("append"), ctx.TablePath(ctx.ResultsTable), ct).ConfigureAwait(false);
+        var path = ctx.TablePath(ctx.ResultsTable);
+        // mergeSchema: a results table written before the basis column gains it.
+        await DeltaWrites.AppendWithRetryAsync(frame.Write.Format("delta").Mode("append").Option("mergeSchema", "true"), path, ct).ConfigureAwait(false);
+        await LogCompaction.CompactIfFragmentedAsync(spark, path, ctx.Log ?? Serilog.Core.Logger.None, ct).ConfigureAwait(false);
     }
 
     /// <summary>The table's row counts recorded by this check in the last <see cref="CheckContext.HistoryRuns"/>
@@ -48,7 +52,40 @@ internal static class DqResultsLog
         return [.. rows.Select(r => CheckValues.Long(r["total_rows"]))];
     }
 
+    /// <summary>An earlier result of <paramref name="check"/> on <paramref name="table"/> recorded with the same
+    /// <paramref name="basis"/> (<see cref="CheckResult.Basis"/>), as this run's result; null when there is none.</summary>
+    public static async Task<CheckResult?> EarlierResultAsync(
+        SparkSession spark, CheckContext ctx, string table, TableCheckConfig check, string basis, CancellationToken ct)
+    {
+        var earlier = spark.Read.Format("delta").Load(ctx.TablePath(ctx.ResultsTable))
+            .Filter((Col("table_name") == table) & (Col("check_name") == check.Name) & (Col("basis") == basis))
+            .Select("run_id", "status", "observed_value", "threshold", "failing_rows", "total_rows", "examples", "message")
+            .Limit(1);
+        IReadOnlyList<Row>? rows;
+        try
+        {
+            rows = await DeltaTables.TryCollectAsync(earlier, ct).ConfigureAwait(false);
+        }
+        catch (SparkConnectException e) when (ErrorKinds.Classify(e) == ErrorKinds.BadInput)
+        {
+            // A results table written before the basis column: nothing to reuse.
+            return null;
+        }
+
+        if (rows is not [var row])
+        {
+            return null;
+        }
+
+        ctx.Log?.Information("Check {Table}.{Check}: its tables are unchanged since run {RunId}; its result stands ({Basis})",
+            table, check.Name, row.Get<string>("run_id"), basis);
+        return new CheckResult(
+            check, row.Get<string>("status") == "passed", row.Get<double?>("observed_value"), row.Get<string>("threshold")!,
+            CheckValues.Long(row["failing_rows"]), CheckValues.Long(row["total_rows"]),
+            JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [], row.Get<string>("message")!) { Basis = basis };
+    }
+
     private sealed record DqResultRow(
         string RunId, string TableName, string CheckName, string CheckType, string Severity, string Status, double? ObservedValue,
-        string Threshold, long FailingRows, long TotalRows, string Examples, string Message, DateTimeOffset CheckedAt);
+        string Threshold, long FailingRows, long TotalRows, string Examples, string Message, DateTimeOffset CheckedAt, string? Basis);
 }

@@ -21,12 +21,13 @@ internal static class QualityJob
             HistoryTables = Scd2Tables.Of(ctx.Config),
             Log = ctx.Log,
         };
-        var frame = await TableChecks.ReadAsync(ctx.Spark, table, checkContext, ct).ConfigureAwait(false)
+        var version = await DeltaTables.TryLatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"{table} does not exist yet at {path}; run the job that writes it before its checks.");
-        var version = await SilverProgress.LatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false);
+        // Checked at the version recorded with the run, so the record says exactly what was checked.
+        var frame = TableChecks.ReadAt(ctx.Spark, table, version, checkContext);
         ctx.Report.InputVersion = version;
         var checks = ctx.Config.Checks.GetValueOrDefault(table) ?? [];
-        var last = await LatestRunAsync(ctx, table, ct).ConfigureAwait(false);
+        var last = (await LatestRunsAsync(ctx, [table], ct).ConfigureAwait(false)).GetValueOrDefault(table);
         if (last is { Status: "succeeded", InputVersion: { } checkedVersion } && checkedVersion == version)
         {
             // The table is unchanged since its last passing checks: checks on its contents alone would pass again.
@@ -38,7 +39,7 @@ internal static class QualityJob
             checks = again;
         }
 
-        var (outcomes, rows) = await TableChecks.RunCountedAsync(ctx.Spark, table, checks, checkContext, ct).ConfigureAwait(false);
+        var (outcomes, rows) = await TableChecks.RunCountedAsync(ctx.Spark, table, checks, checkContext, ct, (frame, version)).ConfigureAwait(false);
         ctx.Report.Checks.AddRange(outcomes);
         // The rows the checks saw; without table checks the table's own row expectations (applied by silver) are its
         // gate, and the rows are counted for the report alone.
@@ -52,39 +53,41 @@ internal static class QualityJob
         }
     }
 
-    /// <summary>Whether the latest quality run of <paramref name="table"/> passed, per <c>ops.job_runs</c>; null when it
-    /// passed, else why not.</summary>
-    public static async Task<string?> GateAsync(JobContext ctx, string table, CancellationToken ct)
+    /// <summary>Whether the latest quality run of each of <paramref name="tables"/> passed, per <c>ops.job_runs</c> (one
+    /// query for all); the reasons of those that did not, empty when all passed.</summary>
+    public static async Task<IReadOnlyList<string>> GateAsync(JobContext ctx, IReadOnlyList<string> tables, CancellationToken ct)
     {
-        var latest = await LatestRunAsync(ctx, table, ct).ConfigureAwait(false);
-        if (latest is null)
+        var latest = await LatestRunsAsync(ctx, tables, ct).ConfigureAwait(false);
+        var blocked = new List<string>();
+        foreach (var table in tables)
         {
-            return $"{table} has no quality run yet; run `lakehouse-quality --table {table}` first";
+            if (!latest.TryGetValue(table, out var run))
+            {
+                blocked.Add($"{table} has no quality run yet; run `lakehouse-quality --table {table}` first");
+            }
+            else if (run.Status != "succeeded")
+            {
+                blocked.Add($"the latest quality run of {table} (run {run.RunId}) ended {run.Status}: {run.Error}");
+            }
         }
 
-        return latest.Status == "succeeded"
-            ? null
-            : $"the latest quality run of {table} (run {latest.RunId}) ended {latest.Status}: {latest.Error}";
+        return blocked;
     }
 
-    /// <summary>The latest quality run of <paramref name="table"/> in <c>ops.job_runs</c> (by the row's wall-clock
-    /// <c>logged_at</c>), or null.</summary>
-    private static async Task<QualityRun?> LatestRunAsync(JobContext ctx, string table, CancellationToken ct)
+    /// <summary>The latest quality run of each of <paramref name="tables"/> in <c>ops.job_runs</c> (by the row's
+    /// wall-clock <c>logged_at</c>); tables without one are absent.</summary>
+    private static async Task<IReadOnlyDictionary<string, QualityRun>> LatestRunsAsync(JobContext ctx, IReadOnlyList<string> tables, CancellationToken ct)
     {
-        var runs = await DeltaTables.TryReadAsync(ctx.Spark, ctx.TablePath(TableLocations.JobRuns), ct).ConfigureAwait(false);
-        if (runs is null)
-        {
-            return null;
-        }
-
-        var latest = await runs.Filter((Col("job") == Lit("quality")) & (Col("table_name") == Lit(table)))
-            .OrderBy(Col("logged_at").Desc())
-            .Select("run_id", "status", "error", "input_version")
-            .Limit(1)
-            .CollectAsync(ct).ConfigureAwait(false);
-        return latest.Count == 0
-            ? null
-            : new QualityRun(latest[0].Get<string>("run_id"), latest[0].Get<string>("status"), latest[0].Get<string>("error"), latest[0].Get<long?>("input_version"));
+        var runs = ctx.Spark.Read.Format("delta").Load(ctx.TablePath(TableLocations.JobRuns));
+        var latest = runs.Filter((Col("job") == Lit("quality")) & Col("table_name").IsIn([.. tables]))
+            .WithColumn("__newest", RowNumber().Over(Window.PartitionBy("table_name").OrderBy(Col("logged_at").Desc())))
+            .Filter(Col("__newest") == Lit(1))
+            .Select("table_name", "run_id", "status", "error", "input_version");
+        var rows = await DeltaTables.TryCollectAsync(latest, ct).ConfigureAwait(false) ?? [];
+        return rows.ToDictionary(
+            r => r.Get<string>("table_name")!,
+            r => new QualityRun(r.Get<string>("run_id"), r.Get<string>("status"), r.Get<string>("error"), r.Get<long?>("input_version")),
+            StringComparer.Ordinal);
     }
 
     private sealed record QualityRun(string? RunId, string? Status, string? Error, long? InputVersion);

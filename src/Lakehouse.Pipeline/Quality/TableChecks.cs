@@ -27,9 +27,12 @@ public static class TableChecks
         (await RunCountedAsync(spark, table, checks, ctx, ct).ConfigureAwait(false)).Outcomes;
 
     /// <summary>As <see cref="RunAsync"/>, also returning how many rows the checks saw (0 when there are no checks, as
-    /// nothing is read then).</summary>
+    /// nothing is read then). Given <paramref name="pinned"/> (the rows checks see, read at that version of the table,
+    /// see <see cref="ReadAt"/>), results that follow from table versions alone record their basis and reuse an earlier
+    /// result with the same basis.</summary>
     internal static async Task<(IReadOnlyList<CheckOutcome> Outcomes, long Rows)> RunCountedAsync(
-        SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default)
+        SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default,
+        (DataFrame Frame, long Version)? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(spark);
         ArgumentException.ThrowIfNullOrWhiteSpace(table);
@@ -41,11 +44,11 @@ public static class TableChecks
         }
 
         var path = ctx.TablePath(table);
-        var frame = await ReadAsync(spark, table, ctx, ct).ConfigureAwait(false)
+        var frame = pinned?.Frame ?? await ReadAsync(spark, table, ctx, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
 
         var pass = new AggregatePass();
-        var run = new CheckRun(spark, table, frame, ctx, ct);
+        var run = new CheckRun(spark, table, frame, pinned?.Version, ctx, ct);
         var judges = checks.Select(c => run.Plan(c, pass)).ToList();
         var metrics = await pass.RunAsync(frame, ct).ConfigureAwait(false);
         var rows = CheckValues.Long(metrics[AggregatePass.Rows]);
@@ -65,6 +68,14 @@ public static class TableChecks
         }
 
         return ([.. results.Select(r => new CheckOutcome(table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed, r.FailingRows))], rows);
+    }
+
+    /// <summary>The rows checks see of <paramref name="table"/> at <paramref name="version"/>: all, or the current ones of
+    /// a history table.</summary>
+    internal static DataFrame ReadAt(SparkSession spark, string table, long version, CheckContext ctx)
+    {
+        var frame = DeltaTables.ReadAt(spark, ctx.TablePath(table), version);
+        return ctx.HistoryTables.Contains(table) ? Silver.Scd2Tables.Current(frame) : frame;
     }
 
     /// <summary>The rows checks see of <paramref name="table"/>: all, or the current ones of a history table

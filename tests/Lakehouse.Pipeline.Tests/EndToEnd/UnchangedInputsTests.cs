@@ -105,6 +105,44 @@ public sealed class UnchangedInputsTests
         Assert.Equal(expected, checkedNow);
     }
 
+    [Fact]
+    public async Task Quality_RelationshipTablesUnchanged_EarlierResultStandsUntilATableChanges()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        Assert.True((await h.Graph(config, Settings("rel-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        Assert.True((await h.Graph(config, Settings("rel-2", Anchor.AddHours(6))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+
+        // The orders whose customer is not a current customer, counted here from the silver rows.
+        var customers = (await h.Table(config, "silver.customers").Filter(Col("is_current")).Select("customer_id").CollectAsync())
+            .Select(r => r.Get<string>("customer_id")).ToHashSet();
+        var orphans = (await h.Table(config, "silver.orders").Select("customer_id").CollectAsync())
+            .Select(r => r.Get<string>("customer_id")).Where(c => c is not null && !customers.Contains(c)).ToList();
+        Assert.NotEmpty(orphans);
+        var first = await CustomerExistsAsync(h, config, "rel-1");
+        var second = await CustomerExistsAsync(h, config, "rel-2");
+        Assert.Equal(orphans.Count, first.Failing);
+        Assert.Equal(first, second);
+        Assert.NotNull(first.Basis);
+
+        // One missing customer lands: silver.customers moves on, so the check joins again.
+        var found = orphans.GroupBy(c => c).OrderByDescending(g => g.Count()).First();
+        h.Land("customers/zz-found.csv", $"customer_id,name,email,country,region,segment,signup_date,updated_at\n{found.Key},Found,found@example.com,US,NA,consumer,2026-02-01,2026-03-01 02:00:00\n");
+        Assert.True((await h.Graph(config, Settings("rel-3", Anchor.AddHours(7))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+
+        var third = await CustomerExistsAsync(h, config, "rel-3");
+        Assert.Equal(orphans.Count - found.Count(), third.Failing);
+        Assert.NotEqual(first.Basis, third.Basis);
+    }
+
+    private static async Task<(long Failing, string? Basis)> CustomerExistsAsync(PipelineHarness h, PipelineConfig config, string runId)
+    {
+        var row = Assert.Single(await h.Table(config, TableLocations.DqResults)
+            .Filter((Col("run_id") == Lit(runId)) & (Col("check_name") == Lit("customer_exists"))).Select("failing_rows", "basis").CollectAsync());
+        return (row.Get<long>("failing_rows"), row.Get<string>("basis"));
+    }
+
     private static RunSettings Settings(string runId, DateTimeOffset now) => new() { RunId = runId, Clock = new FixedClock(now) };
 
     private static async Task<long> VersionAsync(PipelineHarness h, PipelineConfig config, string table) =>
