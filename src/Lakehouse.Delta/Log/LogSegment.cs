@@ -68,12 +68,18 @@ public sealed class LogSegment
 
         var parts = hint.Parts ?? 1;
         var checkpoint = new List<LogFileName>(parts);
+        long checkpointMtime = 0;
         for (var part = 1; part <= parts; part++)
         {
             var name = hint.Parts is null ? LogFileName.Checkpoint(hint.Version) : LogFileName.CheckpointPart(hint.Version, part, parts);
-            if (store.TryGetInfo(name) is null)
+            if (store.TryGetInfo(name) is not { } info)
             {
                 return null;
+            }
+
+            if (part == 1)
+            {
+                checkpointMtime = info.ModificationTime;
             }
 
             checkpoint.Add(LogFileName.TryParse(name)!);
@@ -96,7 +102,7 @@ public sealed class LogSegment
             return null;
         }
 
-        var lastMtime = commits.Count > 0 ? commits[^1].ModificationTime : store.TryGetInfo(checkpoint[0].Name)?.ModificationTime ?? 0;
+        var lastMtime = commits.Count > 0 ? commits[^1].ModificationTime : checkpointMtime;
         return new LogSegment(target, checkpoint, commits, lastMtime);
     }
 

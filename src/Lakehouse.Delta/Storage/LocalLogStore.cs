@@ -32,22 +32,16 @@ public sealed class LocalLogStore : ILogStore
             return [];
         }
 
-        if (LinuxDirectory.TryListNames(LogPath, fromName) is { } names)
-        {
-            var listed = new List<LogFileInfo>(names.Count);
-            foreach (var name in names)
-            {
-                // Directories (_sidecars) and entries deleted since the directory was read are not listed.
-                if (TryGetInfo(name) is { } info)
-                {
-                    listed.Add(info);
-                }
-            }
+        var files = LinuxDirectory.TryListNames(LogPath, fromName) is { } names
+            // Directories (_sidecars) and entries deleted since the directory was read are not listed.
+            ? names.Select(TryGetInfo).OfType<LogFileInfo>().ToList()
+            : Enumerate(fromName);
+        files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return files;
+    }
 
-            listed.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return listed;
-        }
-
+    private List<LogFileInfo> Enumerate(string fromName)
+    {
         // Names are compared on the directory entry itself, so a long log costs one readdir pass and no
         // allocation or stat for the entries before fromName (the usual case: listing from a checkpoint).
         var entries = new FileSystemEnumerable<LogFileInfo?>(LogPath, (ref FileSystemEntry e) => Info(ref e))
@@ -63,7 +57,6 @@ public sealed class LocalLogStore : ILogStore
             }
         }
 
-        files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return files;
     }
 
