@@ -102,22 +102,65 @@ public sealed partial class Snapshot
             return Replay(store, LogSegment.Build(store, hint, version));
         }
 
-        // Listing a long _delta_log costs more than replaying a checkpoint and a few commits, so the listing runs
-        // while the probed segment is replayed. The listing decides: only when it finds the same files does the
-        // replay stand, so gaps, newer checkpoints and racing commits are handled exactly as without the guess.
-        var listed = Task.Run(() => LogSegment.Build(store, hint, version));
-        Snapshot? replayed = null;
-        try
+        // Listing a long _delta_log costs more than replaying a checkpoint and a few commits, so the probed segment is
+        // replayed on the thread pool while this thread lists. The listing decides: only when it finds the same files
+        // does the replay stand, so gaps, newer checkpoints and racing commits are handled exactly as without the
+        // guess. The replay is claimed here when the pool has not started it by the time the listing is done, so a
+        // busy pool (or a short log) costs no wait for a thread.
+        var replay = new ProbedReplay(store, guess);
+        ThreadPool.UnsafeQueueUserWorkItem(replay, preferLocal: false);
+        var segment = LogSegment.Build(store, hint, version);
+        if (segment.SameFiles(guess) && replay.Result is { } replayed)
         {
-            replayed = Replay(store, guess);
-        }
-        catch (Exception e) when (e is DeltaException or IOException)
-        {
-            // A file the probe saw is gone or unreadable: replaying what the listing finds reports it properly.
+            return replayed;
         }
 
-        var segment = listed.GetAwaiter().GetResult();
-        return replayed is not null && segment.SameFiles(guess) ? replayed : Replay(store, segment);
+        replay.Abandon();
+        return Replay(store, segment);
+    }
+
+    /// <summary>The replay of a probed segment, run by whichever comes first: a pool thread or the loading thread.</summary>
+    private sealed class ProbedReplay : IThreadPoolWorkItem
+    {
+        private readonly Lazy<Snapshot?> _result;
+        private volatile bool _abandoned;
+
+        public ProbedReplay(ILogStore store, LogSegment guess) =>
+            _result = new Lazy<Snapshot?>(() => TryReplay(store, guess), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        /// <summary>The replayed snapshot, or null when a file the probe saw is gone or unreadable (the listing's replay then reports it).</summary>
+        public Snapshot? Result => _result.Value;
+
+        public void Abandon() => _abandoned = true;
+
+        public void Execute()
+        {
+            if (_abandoned)
+            {
+                return;
+            }
+
+            try
+            {
+                _ = _result.Value;
+            }
+            catch (Exception)
+            {
+                // Lazy keeps the exception, and the loading thread rethrows it if it asks for the result.
+            }
+        }
+
+        private static Snapshot? TryReplay(ILogStore store, LogSegment guess)
+        {
+            try
+            {
+                return Replay(store, guess);
+            }
+            catch (Exception e) when (e is DeltaException or IOException)
+            {
+                return null;
+            }
+        }
     }
 
     private static Snapshot Replay(ILogStore store, LogSegment segment)
