@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Lakehouse.Embedded.Execution;
+using Lakehouse.Embedded.Sql;
 using Lakehouse.Spark.Protos.Delta;
 
 namespace Lakehouse.Embedded.Delta;
@@ -19,12 +20,16 @@ internal static class DeltaConnect
     public static bool IsCommand(Any extension) => extension.TypeUrl == DeltaTarget.CommandTypeUrl;
 
     /// <summary>The SELECT a DeltaRelation stands for; DML, restore and optimize run first.</summary>
-    public static string RelationSql(EngineSession session, Any extension, CancellationToken cancellationToken)
+    public static SourceSql RelationSql(EngineSession session, Any extension, CancellationToken cancellationToken)
     {
         var relation = extension.Unpack<DeltaRelation>();
-        return relation.RelationTypeCase switch
+        if (relation.RelationTypeCase == DeltaRelation.RelationTypeOneofCase.Scan)
         {
-            DeltaRelation.RelationTypeOneofCase.Scan => session.DeltaTableSql(DeltaTarget.PathOf(session, relation.Scan.Table), null, null),
+            return session.DeltaTableSql(DeltaTarget.PathOf(session, relation.Scan.Table), null, null);
+        }
+
+        return new SourceSql(relation.RelationTypeCase switch
+        {
             DeltaRelation.RelationTypeOneofCase.DescribeHistory => DeltaDescribe.History(DeltaTarget.PathOf(session, relation.DescribeHistory.Table)),
             DeltaRelation.RelationTypeOneofCase.DescribeDetail => DeltaDescribe.Detail(DeltaTarget.PathOf(session, relation.DescribeDetail.Table)),
             DeltaRelation.RelationTypeOneofCase.IsDeltaTable => DeltaMaintenanceSql.IsDeltaTable(relation.IsDeltaTable.Path),
@@ -34,7 +39,7 @@ internal static class DeltaConnect
             DeltaRelation.RelationTypeOneofCase.UpdateTable => RowLevelCommand.Update(session, relation.UpdateTable, cancellationToken),
             DeltaRelation.RelationTypeOneofCase.MergeIntoTable => MergeCommand.Execute(session, relation.MergeIntoTable, cancellationToken),
             _ => throw Errors.UnsupportedPlan("DeltaRelation." + relation.RelationTypeCase),
-        };
+        });
     }
 
     /// <summary>

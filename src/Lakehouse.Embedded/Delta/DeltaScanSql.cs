@@ -6,6 +6,7 @@ using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Embedded.Sql;
+using Lakehouse.Embedded.Sql.Sources;
 
 namespace Lakehouse.Embedded.Delta;
 
@@ -69,19 +70,19 @@ internal static class DeltaScanSql
 
     /// <summary>The SELECT over the snapshot's files.</summary>
     /// <param name="snapshot">The table version to read.</param>
-    /// <param name="describe">Column names of a SELECT (columns added later by schema evolution exist in no old file).</param>
-    public static string Sql(Snapshot snapshot, Func<string, IReadOnlyList<(string Name, string Type)>> describe) =>
-        Sql(snapshot, snapshot.Files, describe, rowIds: false);
+    /// <param name="rows">Runs a query (for the files' footers; columns added later by schema evolution exist in no old file).</param>
+    public static string Sql(Snapshot snapshot, Func<string, IReadOnlyList<object?[]>> rows) =>
+        Sql(snapshot, snapshot.Files, rows, rowIds: false);
 
     /// <summary>The SELECT over some of the snapshot's files.</summary>
     /// <param name="snapshot">The table version the files belong to.</param>
     /// <param name="subset">The files to read.</param>
-    /// <param name="describe">Column names of a SELECT.</param>
+    /// <param name="rows">Runs a query (for the files' footers).</param>
     /// <param name="rowIds">Adds <see cref="FileColumn"/> (the file's absolute path) and <see cref="PositionColumn"/>
     /// (the row's index in its file), which identify a row for copy-on-write DML.</param>
     /// <param name="positions">With <paramref name="rowIds"/>: false leaves <see cref="PositionColumn"/> NULL, for
     /// callers that only need to know which file a row is in.</param>
-    public static string Sql(Snapshot snapshot, IEnumerable<AddFile> subset, Func<string, IReadOnlyList<(string Name, string Type)>> describe, bool rowIds, bool positions = true)
+    public static string Sql(Snapshot snapshot, IEnumerable<AddFile> subset, Func<string, IReadOnlyList<object?[]>> rows, bool rowIds, bool positions = true)
     {
         var mode = snapshot.ColumnMapping;
         var partitionColumns = snapshot.PartitionColumns.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -124,9 +125,11 @@ internal static class DeltaScanSql
         // file is read as it is, and the file's name comes from read_parquet itself.
         var perFile = hasDv || partitionFields.Count > 0;
         var rowNumbers = hasDv || (rowIds && positions);
-        var parquet = $"read_parquet({SqlText.StrList(absolute)}{(perFile || rowIds ? ", filename = true" : "")}, union_by_name = true{(rowNumbers ? ", file_row_number = true" : "")})";
-        // Described without the row-id options, so scans of the same files with and without them share one text.
-        var present = describe($"SELECT * FROM read_parquet({SqlText.StrList(absolute)}, union_by_name = true)").Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The files' columns come from their footers (cached per file: Delta data files never change), not from a
+        // DESCRIBE; union_by_name only when the files disagree (schema evolution), as it makes DuckDB bind every file.
+        var footers = ParquetColumns.Of(files.Select((f, i) => new ParquetFileKey(absolute[i], f.Size, f.ModificationTime)).ToList(), rows);
+        var present = footers.All;
+        var parquet = $"read_parquet({SqlText.StrList(absolute)}{(perFile || rowIds ? ", filename = true" : "")}, {footers.ReadOptions}{(rowNumbers ? ", file_row_number = true" : "")})";
         var select = fields.Select(f =>
         {
             var pi = partitionFields.IndexOf(f);

@@ -197,7 +197,7 @@ internal static class MergeCommand
         var records = files.Select(f => f.Stats is { } json && JsonNode.Parse(json)?["numRecords"] is JsonValue n && n.TryGetValue<long>(out var r) ? r : (long?)null).ToList();
         return records.All(r => r is not null)
             ? records.Sum(r => r!.Value) - files.Sum(f => f.DeletionVector?.Cardinality ?? 0)
-            : QueryValues.Count(session, $"SELECT count(*) FROM ({DeltaScanSql.Sql(snapshot, files, session.Describe, rowIds: false)})");
+            : QueryValues.Count(session, $"SELECT count(*) FROM ({DeltaScanSql.Sql(snapshot, files, session.Rows, rowIds: false)})");
     }
 
     private sealed record RowCounts(long MatchedUpdated, long MatchedDeleted, long BySourceUpdated, long BySourceDeleted, long Inserted);

@@ -31,9 +31,6 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
     private const string TargetMarker = "__lakehouse_in_target";
     private const string CodeColumn = "__lakehouse_clause";
 
-    // Both passes read the same files (the touched ones are among the candidates): their columns are described once.
-    private readonly Dictionary<string, IReadOnlyList<(string Name, string Type)>> _described = new(StringComparer.Ordinal);
-
     private readonly string _t = SqlText.Ident(targetAlias);
     private readonly string _s = SqlText.Ident(sourceAlias);
 
@@ -68,7 +65,7 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
     /// </summary>
     public List<FileCounts> Classify(IReadOnlyList<AddFile> candidates, bool exact)
     {
-        var scan = DeltaScanSql.Sql(snapshot, candidates, Describe, rowIds: true, positions: exact);
+        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Rows, rowIds: true, positions: exact);
         var join = CountsInserts ? JoinType(true, clauses.Any(c => c.IsNotMatched)) : "INNER JOIN";
         var pair = $"{_t}.{DeltaScanSql.FileColumn} IS NOT NULL AND {_s}.{SourceMarker} IS NOT NULL";
         var rows = exact ? $"count(DISTINCT __p) FILTER" : "count(*) FILTER";
@@ -98,7 +95,7 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
     /// <summary>The number of target rows that more than one source row would update or delete (for the error message).</summary>
     public long AmbiguousRows(IReadOnlyList<AddFile> files)
     {
-        var scan = DeltaScanSql.Sql(snapshot, files, Describe, rowIds: true);
+        var scan = DeltaScanSql.Sql(snapshot, files, session.Rows, rowIds: true);
         return QueryValues.Count(session, $"SELECT count(*) FROM (SELECT 1 FROM ({scan}) AS {_t} JOIN {SqlText.Ident(sourceTable)} AS {_s} ON ({condition}) "
             + $"WHERE {Code("TRUE")} BETWEEN 1 AND {MergeClause.NotMatchedBase - 1} "
             + $"GROUP BY {_t}.{DeltaScanSql.FileColumn}, {_t}.{DeltaScanSql.PositionColumn} HAVING count(*) > 1)");
@@ -117,14 +114,14 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
     public string Output(IReadOnlyList<AddFile> touched, IReadOnlyList<AddFile> matchedElsewhere, bool inserts, bool severalMatches, IReadOnlyList<StructField> fields)
     {
         var inTarget = $"{_t}.{TargetMarker} IS NOT NULL";
-        var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, Describe, rowIds: severalMatches)})";
+        var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: severalMatches)})";
         var source = SqlText.Ident(sourceTable);
         var veto = "";
         if (inserts && matchedElsewhere.Count > 0)
         {
             // A source row that matches a row of a file kept as it is was matched: it must not be inserted. The matched
             // source rows come from an inner join (their rowid), which DuckDB runs far cheaper than a correlated EXISTS.
-            var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, Describe, rowIds: false);
+            var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, session.Rows, rowIds: false);
             source = $"(SELECT *, rowid IN (SELECT {_s}.rowid FROM ({other}) AS {_t} JOIN {source} AS {_s} ON ({condition})) AS __lakehouse_elsewhere FROM {source})";
             veto = $"{_s}.__lakehouse_elsewhere";
         }
@@ -148,17 +145,6 @@ internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadO
                  + $"FROM ({scan}) AS {_t} {JoinType(touched.Count > 0, inserts)} {source} AS {_s} ON ({condition}){once}";
         return $"SELECT {string.Join(", ", fields.Select(f => SqlText.Ident(f.Name)))} FROM ({rows}) "
              + $"WHERE CASE WHEN {TargetMarker} THEN NOT ({In(CodeColumn, c => c.Action == MergeActionKind.Delete)}) ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
-    }
-
-    private IReadOnlyList<(string Name, string Type)> Describe(string sql)
-    {
-        if (!_described.TryGetValue(sql, out var columns))
-        {
-            columns = session.Describe(sql);
-            _described[sql] = columns;
-        }
-
-        return columns;
     }
 
     private static string JoinType(bool keepTarget, bool keepSource) => (keepTarget, keepSource) switch

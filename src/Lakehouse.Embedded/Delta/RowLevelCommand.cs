@@ -68,7 +68,7 @@ internal static class RowLevelCommand
         string? rowsSql = null;
         if (touched.Count > 0 && !whole)
         {
-            var scan = DeltaScanSql.Sql(snapshot, touched, session.Describe, rowIds: false);
+            var scan = DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: false);
             rowsSql = isUpdate
                 ? $"SELECT {string.Join(", ", schema.Fields.Select(f => $"CAST({(values.TryGetValue(f.Name, out var v) ? $"CASE WHEN ({conditionSql}) THEN {v} ELSE {t}.{SqlText.Ident(f.Name)} END" : $"{t}.{SqlText.Ident(f.Name)}")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}"))} FROM ({scan}) AS {t}"
                 : $"SELECT * FROM ({scan}) AS {t} WHERE ({conditionSql}) IS NOT TRUE";
@@ -146,7 +146,7 @@ internal static class RowLevelCommand
             return (false, [], 0);
         }
 
-        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Describe, rowIds: true, positions: false);
+        var scan = DeltaScanSql.Sql(snapshot, candidates, session.Rows, rowIds: true, positions: false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in session.QueryAsync($"SELECT {DeltaScanSql.FileColumn}, count(*) FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE GROUP BY 1", CancellationToken.None).ToBlockingEnumerable())
         {

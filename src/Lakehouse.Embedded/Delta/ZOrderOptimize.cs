@@ -138,7 +138,7 @@ internal static class ZOrderOptimize
     private static List<AddFile> Rewrite(EngineSession session, Snapshot snapshot, List<AddFile> files, IReadOnlyList<string> columns,
         long maxFileSize, int numRanges, CancellationToken cancellationToken)
     {
-        var scan = DeltaScanSql.Sql(snapshot, files, session.Describe, rowIds: false);
+        var scan = DeltaScanSql.Sql(snapshot, files, session.Rows, rowIds: false);
         var rows = long.Parse(session.Scalar($"SELECT count(*) FROM ({scan}) AS \"__zcount\"") ?? "0", CultureInfo.InvariantCulture);
         if (rows == 0)
         {

@@ -23,6 +23,9 @@ internal sealed class EngineDatabase : IDisposable
         // Spark sorts NULLs first ascending and last descending (also in SQL text, window and aggregate ORDER BYs).
         Execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
         Execute($"SET temp_directory = {Sql.SqlText.Str(_spill)}");
+        // Footers of Parquet files read again (every action over a Delta table or a Parquet source) come from DuckDB's
+        // cache instead of the file; DuckDB checks a cached footer against the file's modification time.
+        Execute("SET GLOBAL parquet_metadata_cache = true");
         if (options.MemoryLimit is { } limit)
         {
             Execute($"SET memory_limit = {Sql.SqlText.Str(limit)}");

@@ -46,9 +46,8 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         ApplyConfig();
         var translator = new RelationTranslator(this);
         var frame = translator.Translate(relation);
-        var sql = translator.Output(frame);
-        var described = Describe(sql);
-        var schema = Types.StructProto(described.Select(d => (d.Name, Types.FromDuckDb(d.Type))));
+        var (sql, types) = translator.Output(frame);
+        var schema = Types.StructProto(types.Select(d => (d.Name, Types.FromDuckDb(d.Type))));
         return (sql, schema);
     }
 
@@ -160,13 +159,41 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         }
     }
 
-    public string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf)
+    public SourceSql DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf)
     {
-        var full = Path.GetFullPath(path);
-        return DeltaScanSql.Sql(DeltaScanSql.Load(full, versionAsOf, timestampAsOf), Describe);
+        var snapshot = DeltaScanSql.Load(Path.GetFullPath(path), versionAsOf, timestampAsOf);
+        return new SourceSql(DeltaScanSql.Sql(snapshot, Rows), snapshot.Schema.Fields.Select(f => f.Name).ToList());
     }
 
-    public string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension) => DeltaConnect.IsRelation(extension)
+    public IReadOnlyList<object?[]> Rows(string sql)
+    {
+        try
+        {
+            using var trace = new TraceScope("rows", Trace.Start(), sql);
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+        catch (DuckDBException e)
+        {
+            throw DuckDbErrors.Map(e, sql);
+        }
+    }
+
+    public SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension) => DeltaConnect.IsRelation(extension)
         ? DeltaConnect.RelationSql(this, extension, CancellationToken.None)
         : throw Errors.UnsupportedPlan("Relation.extension (" + extension.TypeUrl + ")");
 

@@ -22,8 +22,14 @@ internal static class DataSources
         ["binaryfile"] = new(FileOptions, StringComparer.OrdinalIgnoreCase),
     };
 
-    /// <summary>A source's SQL, and the files it reads when it is a file source (its SQL then ends with the filename column).</summary>
-    public static (string Sql, FileMetadata? Files) Sql(Read.Types.DataSource ds, ITranslationContext context)
+    /// <summary>
+    /// A source's SQL (with its column names when they are known without a DESCRIBE), and the files it reads when it
+    /// is a file source (its SQL then ends with the filename column). DuckDB's readers get <c>hive_partitioning =
+    /// false</c>: they would otherwise add a column for every <c>key=value</c> directory in a file's path, where Spark
+    /// adds partition columns only for directories under the path it was given (which the listing refuses).
+    /// <c>read_text</c> and <c>read_blob</c> take no such option; their columns are always selected by name.
+    /// </summary>
+    public static (SourceSql Sql, FileMetadata? Files) Sql(Read.Types.DataSource ds, ITranslationContext context)
     {
         var format = (ds.HasFormat ? ds.Format : "parquet").ToLowerInvariant();
         var options = new Dictionary<string, string>(ds.Options, StringComparer.OrdinalIgnoreCase);
@@ -71,20 +77,35 @@ internal static class DataSources
         var metadata = new FileMetadata(FileMetadata.FileColumn, files);
         if (files.Count == 0)
         {
-            return (Empty(format, schema), metadata);
+            return (new SourceSql(Empty(format, schema)), metadata);
         }
 
         var list = SqlText.StrList(files.Select(f => f.Path));
         var file = SqlText.Ident(FileMetadata.FileColumn);
         var sql = format switch
         {
-            "parquet" => Project($"SELECT * FROM read_parquet({list}, union_by_name = true, filename = {SqlText.Str(FileMetadata.FileColumn)})", schema),
-            "csv" => CsvSource.Sql(files, options, schema, context),
-            "json" => JsonSource.Sql(files, options, schema, context),
-            "text" => Text(list, options),
-            _ => $"SELECT {metadata.StructSql("filename")}.file_path AS \"path\", last_modified AS \"modificationTime\", size AS \"length\", content AS \"content\", filename AS {file} FROM read_blob({list})",
+            "parquet" => Parquet(files, schema, context),
+            "csv" => new SourceSql(CsvSource.Sql(files, options, schema, context)),
+            "json" => new SourceSql(JsonSource.Sql(files, options, schema, context)),
+            "text" => new SourceSql(Text(list, options), ["value", FileMetadata.FileColumn]),
+            _ => new SourceSql(
+                $"SELECT {metadata.StructSql("filename")}.file_path AS \"path\", last_modified AS \"modificationTime\", size AS \"length\", content AS \"content\", filename AS {file} FROM read_blob({list})",
+                ["path", "modificationTime", "length", "content", FileMetadata.FileColumn]),
         };
         return (sql, metadata);
+    }
+
+    /// <summary>Parquet files: their columns come from the footer cache, so planning reads no footer it has seen.</summary>
+    private static SourceSql Parquet(IReadOnlyList<SourceFile> files, StructType? schema, ITranslationContext context)
+    {
+        var set = ParquetColumns.Of(files.Select(f => new ParquetFileKey(f.Path, f.Size, f.ModifiedUtc.Ticks)).ToList(), context.Rows);
+        var read = $"SELECT * FROM read_parquet({SqlText.StrList(files.Select(f => f.Path))}, {set.ReadOptions}, filename = {SqlText.Str(FileMetadata.FileColumn)})";
+        if (schema is not null)
+        {
+            return new SourceSql(Project(read, schema), [.. schema.Fields.Select(f => f.Name), FileMetadata.FileColumn]);
+        }
+
+        return new SourceSql(read, set.Columns is { } columns ? [.. columns, FileMetadata.FileColumn] : null);
     }
 
     /// <summary>

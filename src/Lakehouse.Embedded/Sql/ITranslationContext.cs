@@ -8,14 +8,17 @@ internal interface ITranslationContext
     /// <summary>Column names and DuckDB type names of a SELECT statement, without running it.</summary>
     IReadOnlyList<(string Name, string Type)> Describe(string sql);
 
+    /// <summary>Runs a query at planning time (footers, inference) and returns its rows.</summary>
+    IReadOnlyList<object?[]> Rows(string sql);
+
     /// <summary>Runs a query at planning time (as Spark's schema inference reads data) and returns its first value as text, or null.</summary>
     string? Scalar(string sql);
 
     /// <summary>The session's ANSI and case-sensitivity confs.</summary>
     SqlSettings Settings { get; }
 
-    /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp.</summary>
-    string DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
+    /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp, and its column names.</summary>
+    SourceSql DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
 
     /// <summary>The table directory for a name such as <c>bronze.orders</c>.</summary>
     string TablePath(string name);
@@ -24,7 +27,7 @@ internal interface ITranslationContext
     Relation? View(string name);
 
     /// <summary>The SELECT a <c>Relation.extension</c> stands for (Delta Connect relations); may run the operation it describes.</summary>
-    string ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension);
+    SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension);
 
     /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
     string LoadLocalRelation(LocalRelation local);

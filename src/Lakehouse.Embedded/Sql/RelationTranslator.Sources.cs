@@ -151,11 +151,11 @@ internal sealed partial class RelationTranslator
             throw Errors.Unsupported("sql arguments", "spark.sql with query parameters");
         }
 
-        var rewritten = SparkSqlRewriter.RewriteQuery(query, Settings, (parts, version, timestamp) => TableReferenceSql(parts, version, timestamp));
+        var rewritten = SparkSqlRewriter.RewriteQuery(query, Settings, (parts, version, timestamp) => TableReferenceSql(parts, version, timestamp)?.Sql);
         return Leaf(rewritten);
     }
 
-    private string? TableReferenceSql(IReadOnlyList<string> parts, string? version, string? timestamp)
+    private SourceSql? TableReferenceSql(IReadOnlyList<string> parts, string? version, string? timestamp)
     {
         if (parts.Count == 2 && parts[0].Equals("delta", StringComparison.OrdinalIgnoreCase) && (parts[1].Contains('/', StringComparison.Ordinal) || parts[1].Contains('\\', StringComparison.Ordinal)))
         {
@@ -164,7 +164,7 @@ internal sealed partial class RelationTranslator
 
         if (parts.Count == 1 && context.View(parts[0]) is { } view)
         {
-            return Output(Translate(view));
+            return new SourceSql(Output(Translate(view)).Sql);
         }
 
         if (parts.Count == 2)
@@ -193,8 +193,8 @@ internal sealed partial class RelationTranslator
                 return Translate(view);
             }
 
-            var sql = TableReferenceSql(parts, v, ts) ?? throw Errors.TableNotFound(id, "(session views)");
-            return Leaf(sql);
+            var source = TableReferenceSql(parts, v, ts) ?? throw Errors.TableNotFound(id, "(session views)");
+            return Leaf(source);
         }
 
         var (sourceSql, files) = DataSources.Sql(r.DataSource, context);

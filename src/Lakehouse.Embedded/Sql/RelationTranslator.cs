@@ -49,35 +49,44 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
         return planId is null ? frame : frame with { Columns = frame.Columns.Select(col => col.WithPlanId(planId)).ToList() };
     }
 
-    /// <summary>The final statement for a frame: visible names, and types cast to ones Spark has.</summary>
-    public string Output(Frame frame)
+    /// <summary>
+    /// The final statement for a frame (visible names, and types cast to ones Spark has) and its columns' DuckDB types.
+    /// This is the one DESCRIBE a plan needs: the types after the casts follow from the types before them.
+    /// </summary>
+    public (string Sql, IReadOnlyList<(string Name, string Type)> Types) Output(Frame frame)
     {
         var types = context.Describe(frame.Sql);
         var alias = NextAlias();
+        var output = new List<(string Name, string Type)>(frame.Columns.Count);
         var cols = frame.Columns.Select((c, i) =>
         {
             var reference = SqlText.Ident(alias) + "." + SqlText.Ident(c.Physical);
-            var cast = i < types.Count ? Types.SparkCompatibleDuckDb(types[i].Type) : null;
+            var cast = Types.SparkCompatibleDuckDb(types[i].Type);
+            output.Add((c.Name, cast ?? types[i].Type));
             return (cast is null ? reference : $"CAST({reference} AS {cast})") + " AS " + SqlText.Ident(c.Name);
-        });
-        return $"SELECT {string.Join(", ", cols)} FROM ({frame.Sql}) AS {SqlText.Ident(alias)}";
+        }).ToList();
+        return ($"SELECT {string.Join(", ", cols)} FROM ({frame.Sql}) AS {SqlText.Ident(alias)}", output);
     }
 
-    /// <summary>A frame whose columns are DESCRIBEd from its SQL (a leaf: read, SQL, local data).</summary>
-    public Frame Leaf(string sql)
+    /// <summary>A leaf frame (a read, SQL, local data) over a source whose column names are known, or DESCRIBEd when not.</summary>
+    public Frame Leaf(SourceSql source)
     {
-        var described = context.Describe(sql);
-        var physical = Frame.UniquePhysical(described.Select(d => d.Name));
-        if (!physical.SequenceEqual(described.Select(d => d.Name), StringComparer.Ordinal))
+        var sql = source.Sql;
+        var names = source.Columns ?? context.Describe(sql).Select(d => d.Name).ToList();
+        var physical = Frame.UniquePhysical(names);
+        if (!physical.SequenceEqual(names, StringComparer.Ordinal))
         {
             // Make the SQL's names match the unique physical ones.
             var a = NextAlias();
-            var list = described.Select((d, i) => $"{SqlText.Ident(a)}.{SqlText.Ident(d.Name)} AS {SqlText.Ident(physical[i])}");
+            var list = names.Select((n, i) => $"{SqlText.Ident(a)}.{SqlText.Ident(n)} AS {SqlText.Ident(physical[i])}");
             sql = $"SELECT {string.Join(", ", list)} FROM ({sql}) AS {SqlText.Ident(a)}";
         }
 
-        return new Frame(sql, described.Select((d, i) => new FrameColumn(d.Name, physical[i], null, ImmutableHashSet<long>.Empty)).ToList());
+        return new Frame(sql, names.Select((n, i) => new FrameColumn(n, physical[i], null, ImmutableHashSet<long>.Empty)).ToList());
     }
+
+    /// <summary>A leaf frame whose columns are DESCRIBEd from its SQL.</summary>
+    public Frame Leaf(string sql) => Leaf(new SourceSql(sql));
 
     private string NextAlias() => $"t{++_aliases}";
 

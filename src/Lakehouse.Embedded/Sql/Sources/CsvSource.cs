@@ -75,7 +75,7 @@ internal static class CsvSource
 
     private static string DuckDbReader(string list, IReadOnlyDictionary<string, string> options, bool header)
     {
-        var args = new List<string> { list, $"header = {(header ? "true" : "false")}", $"filename = {SqlText.Str(FileMetadata.FileColumn)}", TextLines.ReaderLimits };
+        var args = new List<string> { list, $"header = {(header ? "true" : "false")}", $"filename = {SqlText.Str(FileMetadata.FileColumn)}", TextLines.ReaderLimits, "hive_partitioning = false" };
         if (options.TryGetValue("sep", out var sep) || options.TryGetValue("delimiter", out sep))
         {
             args.Add($"delim = {SqlText.Str(sep)}");

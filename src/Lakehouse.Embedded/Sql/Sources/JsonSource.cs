@@ -134,13 +134,13 @@ internal static class JsonSource
         var columns = string.Join(", ", f.Select(x => $"{SqlText.Str(x.Name)}: {SqlText.Str(x.Type)}"));
         var format = multiLine ? "array" : "newline_delimited";
         return $"SELECT {string.Join(", ", f.Select(x => SqlText.Ident(x.Name)))}, {SqlText.Ident(FileMetadata.FileColumn)} " +
-               $"FROM read_json({list}, format = '{format}', columns = {{{columns}}}, filename = {SqlText.Str(FileMetadata.FileColumn)})";
+               $"FROM read_json({list}, format = '{format}', columns = {{{columns}}}, hive_partitioning = false, filename = {SqlText.Str(FileMetadata.FileColumn)})";
     }
 
     private static string Inferred(string list, bool multiLine, ITranslationContext context)
     {
         // Spark infers strings as strings (no date/timestamp detection) and orders fields by name.
-        var probe = $"SELECT * FROM read_json({list}, format = '{(multiLine ? "array" : "newline_delimited")}')";
+        var probe = $"SELECT * FROM read_json({list}, format = '{(multiLine ? "array" : "newline_delimited")}', hive_partitioning = false)";
         var fields = context.Describe(probe)
             .Select(d => (d.Name, Type: d.Type is "DATE" or "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE" or "TIME" or "UUID" or "JSON" ? "VARCHAR" : d.Type))
             .OrderBy(d => d.Name, StringComparer.Ordinal);

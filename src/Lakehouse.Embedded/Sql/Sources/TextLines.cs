@@ -19,6 +19,6 @@ internal static class TextLines
     /// <summary>The lines of the files in <paramref name="list"/> (a DuckDB list literal), skipping each file's first <paramref name="skip"/>.</summary>
     public static string Sql(string list, int skip = 0) =>
         $"SELECT column0 AS raw, {SqlText.Ident(FileMetadata.FileColumn)} FROM read_csv({list}, header = false, columns = {{'column0': 'VARCHAR'}}, " +
-        $"delim = '\\0', quote = '', escape = '', auto_detect = false, strict_mode = false, new_line = '\\n', skip = {skip}, {ReaderLimits}, " +
+        $"delim = '\\0', quote = '', escape = '', auto_detect = false, strict_mode = false, new_line = '\\n', skip = {skip}, {ReaderLimits}, hive_partitioning = false, " +
         $"filename = {SqlText.Str(FileMetadata.FileColumn)})";
 }
