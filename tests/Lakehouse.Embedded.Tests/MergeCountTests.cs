@@ -90,6 +90,26 @@ public sealed class MergeCountTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Merge_TwoKeysWithDuplicateTuplesOutsideTheFilesRanges_InsertsBothBesideAnUpdate()
+    {
+        using var dir = new TempDirectory("merge-count");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)", "(11, 'k', 110), (12, 'l', 120)");
+        var first = DeltaTables.FileWithId(path, 1);
+
+        // (2, 'z'): id 2 lies in the first file's range but name 'z' lies above every file's name range, so the tuple
+        // matches nothing and both its rows are inserted; (2, 'b') is updated.
+        var merge = Merge(path, Source("(2, 'b', 200), (2, 'z', 5), (2, 'z', 6)"), "t.id = s.id AND t.name = s.name");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 3, 1, 0, 2 }, await MergeAsync(spark, merge));
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120", "2|b|200", "2|z|5", "2|z|6");
+        Assert.Equal([first], DeltaTables.Removed(path, 2));
+        Assert.Equal("1", DeltaTables.Info(path, 2).OperationMetrics!["numTargetRowsCopied"]);
+    }
+
+    [Fact]
     public async Task Merge_DuplicateKeyInsideAFilesRangeBesideDuplicateNewKeys_StillFailsAsAmbiguous()
     {
         using var dir = new TempDirectory("merge-count");
