@@ -63,6 +63,70 @@ public sealed class MergeCountTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal("2", DeltaTables.Info(path, 1).OperationMetrics!["numTargetRowsInserted"]);
     }
 
+    [Fact]
+    public async Task Merge_DuplicateNewKeysOutsideEveryFilesRange_AreAllInsertedBesideAnUpdate()
+    {
+        using var dir = new TempDirectory("merge-count");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20), (3, 'c', 30)", "(11, 'k', 110), (12, 'l', 120)");
+        var first = DeltaTables.FileWithId(path, 1);
+
+        // 50 is above every file's id range, so it matches nothing and both its rows are inserted (Delta inserts every
+        // not-matched source row, duplicates included); 2 is updated. The keys that can match (2) are unique.
+        var merge = Merge(path, Source("(2, 'B', 200), (50, 'x', 1), (50, 'y', 2)"), "t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 3, 1, 0, 2 }, await MergeAsync(spark, merge));
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120", "2|B|200", "3|c|30", "50|x|1", "50|y|2");
+        Assert.Equal([first], DeltaTables.Removed(path, 2));
+
+        var m = DeltaTables.Info(path, 2).OperationMetrics!;
+        Assert.Equal("3", m["numSourceRows"]);
+        Assert.Equal("2", m["numTargetRowsInserted"]);
+        Assert.Equal("1", m["numTargetRowsUpdated"]);
+        Assert.Equal("2", m["numTargetRowsCopied"]);
+        Assert.Equal("5", m["numOutputRows"]);
+    }
+
+    [Fact]
+    public async Task Merge_TwoKeysWithDuplicateTuplesOutsideTheFilesRanges_InsertsBothBesideAnUpdate()
+    {
+        using var dir = new TempDirectory("merge-count");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)", "(11, 'k', 110), (12, 'l', 120)");
+        var first = DeltaTables.FileWithId(path, 1);
+
+        // (2, 'z'): id 2 lies in the first file's range but name 'z' lies above every file's name range, so the tuple
+        // matches nothing and both its rows are inserted; (2, 'b') is updated.
+        var merge = Merge(path, Source("(2, 'b', 200), (2, 'z', 5), (2, 'z', 6)"), "t.id = s.id AND t.name = s.name");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 3, 1, 0, 2 }, await MergeAsync(spark, merge));
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120", "2|b|200", "2|z|5", "2|z|6");
+        Assert.Equal([first], DeltaTables.Removed(path, 2));
+        Assert.Equal("1", DeltaTables.Info(path, 2).OperationMetrics!["numTargetRowsCopied"]);
+    }
+
+    [Fact]
+    public async Task Merge_DuplicateKeyInsideAFilesRangeBesideDuplicateNewKeys_StillFailsAsAmbiguous()
+    {
+        using var dir = new TempDirectory("merge-count");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)", "(11, 'k', 110), (12, 'l', 120)");
+
+        // The duplicates of 50 match nothing and may be inserted twice; the two rows for 11 both update one target row.
+        var merge = Merge(path, Source("(50, 'x', 1), (50, 'y', 2), (11, 'K', 1), (11, 'L', 2)"), "t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        var e = await Assert.ThrowsAsync<Lakehouse.Spark.SparkConnectException>(() => MergeAsync(spark, merge));
+
+        Assert.Equal("DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE", e.ErrorClass);
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120", "2|b|20");
+    }
+
     /// <summary>Rewrites one commit with its add actions' stats removed, as a writer that collects none would leave it.</summary>
     private static void StripStatistics(string path, long version)
     {

@@ -50,8 +50,9 @@ internal static class MergeFilePruning
     /// <summary>What one pass over the source's keys tells about the target files and the source.</summary>
     /// <param name="Candidates">The files that may hold a target row matching a source row (every file when not pruning).</param>
     /// <param name="UniqueKeys">
-    /// True when no two source rows share a non-NULL key tuple (keys cast to the target columns' types). Every match
-    /// needs equal keys, so then no target row can match more than one source row.
+    /// True when no two source rows share a non-NULL key tuple (keys cast to the target columns' types) that can match:
+    /// tuples outside the hull of the candidate files' key ranges are not looked at. Every match needs equal keys, so
+    /// then no target row can match more than one source row.
     /// </param>
     /// <param name="Rows">The number of source rows.</param>
     public sealed record SourceKeys(List<AddFile> Candidates, bool UniqueKeys, long Rows);
@@ -79,7 +80,14 @@ internal static class MergeFilePruning
         var cast = keys.Select((k, i) => $"TRY_CAST(__k{i} AS {Types.ToDuckDb(k.Field.Type)})").ToList();
         var castNotNull = string.Join(" AND ", cast.Select(c => $"{c} IS NOT NULL"));
         var distinct = keys.Count == 1 ? cast[0] : "(" + string.Join(", ", cast) + ")";
-        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull}), count(*)");
+        // Only keys that can match need to be unique: when every candidate file has a range, a key tuple outside the
+        // ranges' hull (usually a new key that will be inserted) matches no target row — the same test that prunes
+        // files — so it is left out of both counts. A key whose cast fails is counted but never distinct: "not unique".
+        var hull = prune && candidates.Count == 0 && ranged.Count is > 0 and <= AggregateFileLimit
+            ? " AND " + string.Join(" AND ", keys.Select((_, k) =>
+                $"__k{k} BETWEEN least({string.Join(", ", ranged.Select(r => r.Bounds[2 * k]))}) AND greatest({string.Join(", ", ranged.Select(r => r.Bounds[2 * k + 1]))})"))
+            : "";
+        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}{hull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull}{hull}), count(*)");
         foreach (var (_, bounds) in aggregated)
         {
             sql.Append(", coalesce(bool_or(").Append(string.Join(" AND ", keys.Select((_, k) => $"__k{k} BETWEEN {bounds[2 * k]} AND {bounds[2 * k + 1]}"))).Append("), FALSE)");
