@@ -2,6 +2,7 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
+using Lakehouse.Spark;
 using Lakehouse.Spark.Delta;
 
 namespace Lakehouse.Pipeline.Gold;
@@ -43,26 +44,36 @@ internal static class GoldJob
 
         var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
         var path = ctx.TablePath(modelConfig.Table);
-        if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
+        var last = await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false);
+        if (last is { } same && same.Build.SameAs(build))
         {
             // Same inputs at the same versions, same date and code: a rebuild would write the same rows.
-            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
+            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, same.Version,
                 string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
-            ctx.Report.TableVersion = last.Version;
+            ctx.Report.TableVersion = same.Version;
             return;
         }
 
         // Inputs are read at the versions recorded with the build, so the record says exactly what the table holds.
         // An SCD2 silver table is read as its current rows, which is what a latest-only silver table holds.
         var history = Scd2Tables.Of(ctx.Config);
-        var frame = model.Build(t =>
+        DataFrame Read(string t, long version)
         {
-            var table = spark.Read.Format("delta")
-                .Option("versionAsOf", (versions.TryGetValue(t, out var v) ? v : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"))
-                    .ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Load(ctx.TablePath(t));
+            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), version);
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
-        }, now);
+        }
+
+        if (last is { } earlier && model is GoldModel keyed && GoldIncremental.Applies(model, earlier.Build, build)
+            && await GoldIncremental.RunAsync(ctx, keyed, earlier.Build, build, Read, path, now, ct).ConfigureAwait(false) is { } written)
+        {
+            ctx.Report.RecordsWritten = written;
+            ctx.Report.TableVersion = await DeltaTables.TryLatestVersionAsync(spark, path, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var frame = model.Build(t => Read(t, versions.TryGetValue(t, out var v)
+            ? v
+            : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]")), now);
         await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
             .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
             .SaveAsync(path, ct).ConfigureAwait(false);
