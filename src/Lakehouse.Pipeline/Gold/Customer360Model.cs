@@ -15,13 +15,6 @@ internal sealed class Customer360Model : GoldModel
 
     public override IReadOnlyList<string> Inputs { get; } = ["silver.orders", "silver.customers"];
 
-    // A customer's row reads its own customer row and its own orders.
-    internal override GoldKeying? Keying { get; } = new("customer_id", new Dictionary<string, KeyedInput>
-    {
-        ["silver.orders"] = new(Col("customer_id"), ["customer_id", "amount", "order_ts", "status"]),
-        ["silver.customers"] = new(Col("customer_id"), ["customer_id", "name", "email", "segment", "region", "country", "signup_date"]),
-    });
-
     internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table)
     {
         var perCustomer = RevenueOrders(table)

@@ -2,7 +2,6 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
-using Lakehouse.Spark;
 using Lakehouse.Spark.Delta;
 
 namespace Lakehouse.Pipeline.Gold;
@@ -44,36 +43,26 @@ internal static class GoldJob
 
         var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
         var path = ctx.TablePath(modelConfig.Table);
-        var last = await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false);
-        if (last is { } same && same.Build.SameAs(build))
+        if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
         {
             // Same inputs at the same versions, same date and code: a rebuild would write the same rows.
-            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, same.Version,
+            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
                 string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
-            ctx.Report.TableVersion = same.Version;
+            ctx.Report.TableVersion = last.Version;
             return;
         }
 
         // Inputs are read at the versions recorded with the build, so the record says exactly what the table holds.
         // An SCD2 silver table is read as its current rows, which is what a latest-only silver table holds.
         var history = Scd2Tables.Of(ctx.Config);
-        DataFrame Read(string t, long version)
+        var frame = model.Build(t =>
         {
-            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), version);
+            var table = spark.Read.Format("delta")
+                .Option("versionAsOf", (versions.TryGetValue(t, out var v) ? v : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"))
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Load(ctx.TablePath(t));
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
-        }
-
-        if (last is { } earlier && model is GoldModel keyed && GoldIncremental.Applies(model, earlier.Build, build)
-            && await GoldIncremental.RunAsync(ctx, keyed, earlier.Build, build, Read, path, now, ct).ConfigureAwait(false) is { } written)
-        {
-            ctx.Report.RecordsWritten = written;
-            ctx.Report.TableVersion = await DeltaTables.TryLatestVersionAsync(spark, path, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var frame = model.Build(t => Read(t, versions.TryGetValue(t, out var v)
-            ? v
-            : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]")), now);
+        }, now);
         await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
             .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
             .SaveAsync(path, ct).ConfigureAwait(false);
