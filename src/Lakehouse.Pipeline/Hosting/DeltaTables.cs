@@ -22,6 +22,19 @@ internal static class DeltaTables
         }
     }
 
+    /// <summary>The column names of the table at <paramref name="path"/>, or null when there is none yet (one round trip).</summary>
+    public static async Task<IReadOnlyList<string>?> TryColumnsAsync(SparkSession spark, string path, CancellationToken ct)
+    {
+        try
+        {
+            return await spark.Read.Format("delta").Load(path).ColumnsAsync(ct).ConfigureAwait(false);
+        }
+        catch (SparkConnectException e) when (IsMissingTable(e))
+        {
+            return null;
+        }
+    }
+
     /// <summary>The latest version of the table at <paramref name="path"/>, or null when there is none yet.</summary>
     public static async Task<long?> TryLatestVersionAsync(SparkSession spark, string path, CancellationToken ct)
     {

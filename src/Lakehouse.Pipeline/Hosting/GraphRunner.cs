@@ -52,7 +52,9 @@ public sealed class GraphRunner
                 done[task.Id] = RunTaskAsync(task, upstream, gate, idle, cancellationToken);
             }
 
-            return await Task.WhenAll(tasks.Select(t => done[t.Id])).ConfigureAwait(false);
+            var outcomes = await Task.WhenAll(tasks.Select(t => done[t.Id])).ConfigureAwait(false);
+            await CompactLogsAsync(idle, cancellationToken).ConfigureAwait(false);
+            return outcomes;
         }
         finally
         {
@@ -75,6 +77,28 @@ public sealed class GraphRunner
         }
 
         return outcomes.Any(o => o.State == TaskState.QualityGateFailed) ? JobExitCodes.QualityGate : JobExitCodes.Success;
+    }
+
+    /// <summary>Compacts the ops log tables the tasks appended to (each only when fragmented) on a session a task left;
+    /// a failure is logged, never fails the run. Without such a session (no task succeeded) the next run compacts.</summary>
+    private async Task CompactLogsAsync(ConcurrentBag<SparkSession> idle, CancellationToken ct)
+    {
+        if (!idle.TryTake(out var spark))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var table in new[] { TableLocations.JobRuns, TableLocations.DqResults })
+            {
+                await LogCompaction.CompactIfFragmentedAsync(spark, TableLocations.Path(_config, table), _log, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            idle.Add(spark);
+        }
     }
 
     private async Task<TaskOutcome> RunTaskAsync(
@@ -113,7 +137,8 @@ public sealed class GraphRunner
 
             try
             {
-                report = await new PipelineRunner(_config, spark, _settings, _log).RunAsync(task.Request, ct).ConfigureAwait(false);
+                // The ops logs are compacted once after all tasks, not after each task's append.
+                report = await new PipelineRunner(_config, spark, _settings with { DeferLogCompaction = true }, _log).RunAsync(task.Request, ct).ConfigureAwait(false);
             }
             catch
             {

@@ -78,7 +78,10 @@ public sealed class PipelineRunner
         {
             var jobRuns = TableLocations.Path(Config, TableLocations.JobRuns);
             await JobRunLog.AppendAsync(Spark, jobRuns, report, Settings.Interval, cancellationToken).ConfigureAwait(false);
-            await LogCompaction.CompactIfFragmentedAsync(Spark, jobRuns, log, cancellationToken).ConfigureAwait(false);
+            if (!Settings.DeferLogCompaction)
+            {
+                await LogCompaction.CompactIfFragmentedAsync(Spark, jobRuns, log, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

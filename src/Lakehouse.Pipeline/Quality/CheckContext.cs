@@ -31,6 +31,10 @@ public sealed record CheckContext
     /// <summary>How many failing examples a failed check keeps; default 5.</summary>
     public int MaxExamples { get; init; } = 5;
 
+    /// <summary>Whether appending results compacts the results table when it is fragmented; true by default. A graph
+    /// run turns it off and compacts the log tables once at its end.</summary>
+    internal bool CompactResults { get; init; } = true;
+
     /// <summary>Where each result is logged (passed at information, failed at warning); null for nowhere.</summary>
     public ILogger? Log { get; init; }
 }

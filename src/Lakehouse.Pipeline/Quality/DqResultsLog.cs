@@ -29,7 +29,10 @@ internal static class DqResultsLog
         var path = ctx.TablePath(ctx.ResultsTable);
         // mergeSchema: a results table written before the basis column gains it.
         await DeltaWrites.AppendWithRetryAsync(frame.Write.Format("delta").Mode("append").Option("mergeSchema", "true"), path, ct).ConfigureAwait(false);
-        await LogCompaction.CompactIfFragmentedAsync(spark, path, ctx.Log ?? Serilog.Core.Logger.None, ct).ConfigureAwait(false);
+        if (ctx.CompactResults)
+        {
+            await LogCompaction.CompactIfFragmentedAsync(spark, path, ctx.Log ?? Serilog.Core.Logger.None, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The table's row counts recorded by this check in the last <see cref="CheckContext.HistoryRuns"/>

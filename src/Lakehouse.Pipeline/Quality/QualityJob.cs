@@ -20,6 +20,7 @@ internal static class QualityJob
             TablePath = ctx.TablePath,
             HistoryTables = Scd2Tables.Of(ctx.Config),
             Log = ctx.Log,
+            CompactResults = !ctx.Settings.DeferLogCompaction,
         };
         var version = await DeltaTables.TryLatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"{table} does not exist yet at {path}; run the job that writes it before its checks.");
@@ -28,8 +29,11 @@ internal static class QualityJob
         ctx.Report.InputVersion = version;
         var checks = ctx.Config.Checks.GetValueOrDefault(table) ?? [];
         var last = (await LatestRunsAsync(ctx, [table], ct).ConfigureAwait(false)).GetValueOrDefault(table);
+        long? unchanged = null;
         if (last is { Status: "succeeded", InputVersion: { } checkedVersion } && checkedVersion == version)
         {
+            // The rows that run saw are the rows there are.
+            unchanged = last.RecordsRead;
             // The table is unchanged since its last passing checks: checks on its contents alone would pass again.
             // Those that also depend on the clock (freshness), on earlier runs (row_count_change) or on another table
             // (relationship) run again.
@@ -43,7 +47,9 @@ internal static class QualityJob
         ctx.Report.Checks.AddRange(outcomes);
         // The rows the checks saw; without table checks the table's own row expectations (applied by silver) are its
         // gate, and the rows are counted for the report alone.
-        ctx.Report.RecordsRead = checks.Count > 0 ? rows : await frame.CountAsync(ct).ConfigureAwait(false);
+        ctx.Report.RecordsRead = checks.Count > 0 ? rows
+            : unchanged is { } same ? same
+            : await frame.CountAsync(ct).ConfigureAwait(false);
 
         var critical = outcomes.Where(o => !o.Passed && o.Severity == "critical").ToList();
         if (critical.Count > 0)
@@ -82,13 +88,13 @@ internal static class QualityJob
         var latest = runs.Filter((Col("job") == Lit("quality")) & Col("table_name").IsIn([.. tables]))
             .WithColumn("__newest", RowNumber().Over(Window.PartitionBy("table_name").OrderBy(Col("logged_at").Desc())))
             .Filter(Col("__newest") == Lit(1))
-            .Select("table_name", "run_id", "status", "error", "input_version");
+            .Select("table_name", "run_id", "status", "error", "input_version", "records_read");
         var rows = await DeltaTables.TryCollectAsync(latest, ct).ConfigureAwait(false) ?? [];
         return rows.ToDictionary(
             r => r.Get<string>("table_name")!,
-            r => new QualityRun(r.Get<string>("run_id"), r.Get<string>("status"), r.Get<string>("error"), r.Get<long?>("input_version")),
+            r => new QualityRun(r.Get<string>("run_id"), r.Get<string>("status"), r.Get<string>("error"), r.Get<long?>("input_version"), r.Get<long?>("records_read")),
             StringComparer.Ordinal);
     }
 
-    private sealed record QualityRun(string? RunId, string? Status, string? Error, long? InputVersion);
+    private sealed record QualityRun(string? RunId, string? Status, string? Error, long? InputVersion, long? RecordsRead);
 }

@@ -38,6 +38,10 @@ internal static class LogCompaction
         {
             // A parallel job compacted the same files first.
         }
+        catch (SparkConnectException e) when (DeltaTables.IsMissingTable(e))
+        {
+            // Nothing appended to it yet (a pipeline without table checks has no results table).
+        }
         catch (SparkConnectException e)
         {
             log.Warning(e, "could not compact {Path}: {Message}", path, e.Message);

@@ -42,12 +42,11 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
     /// than the source's <c>scd2</c> setting asks for.</summary>
     public static async Task CheckLayoutAsync(JobContext ctx, SourceConfig source, CancellationToken ct)
     {
-        if (await DeltaTables.TryReadAsync(ctx.Spark, ctx.TablePath(source.SilverTable), ct).ConfigureAwait(false) is not { } silver)
+        if (await DeltaTables.TryColumnsAsync(ctx.Spark, ctx.TablePath(source.SilverTable), ct).ConfigureAwait(false) is not { } columns)
         {
             return;
         }
 
-        var columns = await silver.ColumnsAsync(ct).ConfigureAwait(false);
         var isScd2 = columns.Contains(SilverColumns.IsCurrent, StringComparer.OrdinalIgnoreCase)
             && columns.Contains(SilverColumns.ValidFrom, StringComparer.OrdinalIgnoreCase);
         if (isScd2 != source.Scd2)

@@ -24,15 +24,18 @@ internal static class SilverJob
         var spark = ctx.Spark;
         var bronzePath = ctx.TablePath(source.BronzeTable);
         var silverPath = ctx.TablePath(source.SilverTable);
-        if (await DeltaTables.TryReadAsync(spark, bronzePath, ct).ConfigureAwait(false) is null)
-        {
-            throw new PipelineInputException($"{source.BronzeTable} does not exist yet; run the bronze job of '{source.Name}' first.");
-        }
-
+        var bronzeVersion = await DeltaTables.TryLatestVersionAsync(spark, bronzePath, ct).ConfigureAwait(false)
+            ?? throw new PipelineInputException($"{source.BronzeTable} does not exist yet; run the bronze job of '{source.Name}' first.");
         await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
-        var bronzeVersion = await SilverProgress.LatestVersionAsync(spark, bronzePath, ct).ConfigureAwait(false);
         var last = await SilverProgress.ReadAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Report.InputVersion = bronzeVersion;
+        if (last is not null && last.BronzeVersion == bronzeVersion)
+        {
+            // The last silver commit read this very bronze version and consumed every batch in it.
+            ctx.Log.Information("silver {Source}: bronze unchanged at version {Version} since batch {Batch}", source.Name, bronzeVersion, last.BronzeBatch);
+            return;
+        }
+
         var bronze = spark.Read.Format("delta").Option("versionAsOf", bronzeVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(bronzePath);
         var fresh = last is null ? bronze : bronze.Filter(Col(BronzeColumns.BatchId) > Lit(last.BronzeBatch));
         var maxBatch = (await fresh.Agg(Max(Col(BronzeColumns.BatchId)).Alias("b")).CollectAsync(ct).ConfigureAwait(false))[0].Get<long?>("b");

@@ -21,12 +21,7 @@ internal sealed record SilverProgress(long BronzeVersion, long BronzeBatch)
     /// <summary>The progress of the newest silver commit that recorded one; none when silver has no such commit.</summary>
     public static async Task<SilverProgress?> ReadAsync(SparkSession spark, string silverPath, CancellationToken ct)
     {
-        if (await DeltaTables.TryReadAsync(spark, silverPath, ct).ConfigureAwait(false) is null)
-        {
-            return null;
-        }
-
-        var rows = await DeltaTable.ForPath(spark, silverPath).History().Select("version", "userMetadata").CollectAsync(ct).ConfigureAwait(false);
+        var rows = await DeltaTables.TryCollectAsync(DeltaTable.ForPath(spark, silverPath).History().Select("version", "userMetadata"), ct).ConfigureAwait(false) ?? [];
         foreach (var row in rows.OrderByDescending(r => r.Get<long>("version")))
         {
             if (Parse(row.Get<string>("userMetadata")) is { } progress)
