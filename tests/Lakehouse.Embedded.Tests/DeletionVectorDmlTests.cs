@@ -192,4 +192,24 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         Assert.Equal(3, Snapshot.Load(path).Version);
         DeltaTables.AssertRows(path, "2|b|20", "3|c|30", "11|k|110", "12|l|120");
     }
+
+    [Fact]
+    public async Task DeltaTableApi_CreatedWithProperty_DeleteWritesVector()
+    {
+        using var dir = new TempDirectory("dv-dml");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        var table = await Lakehouse.Spark.Delta.DeltaTable.Create(spark).Location(path)
+            .AddColumn("id", "bigint").AddColumn("name", "string").AddColumn("amount", "bigint")
+            .Property("delta.enableDeletionVectors", "true").ExecuteAsync();
+        var protocol = Snapshot.Load(path).Protocol;
+        Assert.Equal((3, 7), (protocol.MinReaderVersion, protocol.MinWriterVersion));
+        var df = await spark.SqlAsync("SELECT CAST(id AS BIGINT) AS id, CAST(name AS VARCHAR) AS name, CAST(amount AS BIGINT) AS amount FROM (VALUES (1, 'a', 10), (2, 'b', 20)) AS v(id, name, amount)");
+        await df.Write.Format("delta").Mode("append").SaveAsync(path);
+
+        Assert.Equal(1, await table.DeleteAsync("amount = 20"));
+
+        Assert.Equal(1, Assert.Single(Snapshot.Load(path).Files).DeletionVector!.Cardinality);
+        DeltaTables.AssertRows(path, "1|a|10");
+    }
 }
