@@ -103,6 +103,32 @@ public sealed class DeltaTable
         return txn.Commit();
     }
 
+    /// <summary>
+    /// Sets table properties (Spark's <c>ALTER TABLE … SET TBLPROPERTIES</c>), keeping the others. Setting
+    /// <c>delta.enableDeletionVectors=true</c> upgrades the protocol to reader 3 / writer 7 with the
+    /// <c>deletionVectors</c> feature in the same commit, as Delta does.
+    /// </summary>
+    /// <exception cref="DeltaException">Not a table; the protocol cannot be written; a conflicting concurrent commit.</exception>
+    public CommitResult SetProperties(IReadOnlyDictionary<string, string> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var snapshot = Snapshot();
+        var configuration = new Dictionary<string, string>(snapshot.Metadata.Configuration, StringComparer.Ordinal);
+        foreach (var (key, value) in properties)
+        {
+            configuration[key] = value;
+        }
+
+        var txn = Transaction.Start(snapshot, "SET TBLPROPERTIES", new Dictionary<string, string> { ["properties"] = ParameterJson.Of(properties) }, _clock);
+        txn.SetMetadata(snapshot.Metadata with { Configuration = configuration });
+        if (TableCreation.UpgradeFor(snapshot.Protocol, configuration) is { } protocol)
+        {
+            txn.SetProtocol(protocol);
+        }
+
+        return txn.Commit();
+    }
+
     /// <summary>Appends record batches as new data files (a blind append: it never conflicts with other appends).</summary>
     /// <exception cref="DeltaException">Not a table; the data's columns do not match the schema (without <see cref="WriteOptions.MergeSchema"/>); a conflict.</exception>
     public Task<CommitResult> AppendAsync(IEnumerable<RecordBatch> batches, WriteOptions? options = null, CancellationToken cancellationToken = default) =>

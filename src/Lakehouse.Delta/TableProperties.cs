@@ -29,6 +29,11 @@ public sealed partial class TableProperties
     /// <summary><c>delta.enableInCommitTimestamps</c> (default false).</summary>
     public bool InCommitTimestamps => GetBool("delta.enableInCommitTimestamps", false);
 
+    /// <summary><c>delta.enableDeletionVectors</c> (default false): DELETE and UPDATE may mark rows deleted instead of rewriting files.</summary>
+    public bool EnableDeletionVectors => GetBool(EnableDeletionVectorsKey, false);
+
+    internal const string EnableDeletionVectorsKey = "delta.enableDeletionVectors";
+
     internal const string InCommitTimestampEnablementVersionKey = "delta.inCommitTimestampEnablementVersion";
     internal const string InCommitTimestampEnablementTimestampKey = "delta.inCommitTimestampEnablementTimestamp";
 

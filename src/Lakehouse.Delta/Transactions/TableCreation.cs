@@ -9,14 +9,16 @@ internal static class TableCreation
 {
     /// <summary>
     /// The lowest protocol that supports what the table uses: 1/2 by default, 2/5 for column mapping, 3/7 with table
-    /// features for timestamp_ntz (PROTOCOL.md, Timestamp without timezone), writer 7 for in-commit timestamps.
+    /// features for timestamp_ntz (PROTOCOL.md, Timestamp without timezone) and deletion vectors, writer 7 for
+    /// in-commit timestamps.
     /// </summary>
     public static Protocol ProtocolFor(StructType schema, IReadOnlyDictionary<string, string> configuration)
     {
         var properties = new TableProperties(configuration);
         var ntz = Uses(schema, t => t == PrimitiveType.TimestampNtz);
         var mapping = properties.ColumnMappingMode != ColumnMappingMode.None;
-        if (!ntz && !properties.InCommitTimestamps)
+        var dv = properties.EnableDeletionVectors;
+        if (!ntz && !dv && !properties.InCommitTimestamps)
         {
             return mapping ? new Protocol { MinReaderVersion = 2, MinWriterVersion = 5 } : new Protocol();
         }
@@ -27,9 +29,34 @@ internal static class TableCreation
         if (ntz) { readerFeatures.Add("timestampNtz"); writerFeatures.Add("timestampNtz"); }
         if (mapping) { readerFeatures.Add("columnMapping"); writerFeatures.Add("columnMapping"); }
         if (properties.InCommitTimestamps) { writerFeatures.Add("inCommitTimestamp"); }
+        if (dv) { readerFeatures.Add(DeletionVectorsFeature); writerFeatures.Add(DeletionVectorsFeature); }
         return readerFeatures.Count > 0
             ? new Protocol { MinReaderVersion = 3, MinWriterVersion = 7, ReaderFeatures = readerFeatures, WriterFeatures = writerFeatures }
             : new Protocol { MinReaderVersion = 1, MinWriterVersion = 7, WriterFeatures = writerFeatures };
+    }
+
+    /// <summary>The table feature name of deletion vectors (PROTOCOL.md, Valid Feature Names in Table Features).</summary>
+    public const string DeletionVectorsFeature = "deletionVectors";
+
+    /// <summary>
+    /// The protocol an existing table needs after its properties become <paramref name="configuration"/>, or null when
+    /// <paramref name="current"/> already suffices. Only <c>delta.enableDeletionVectors=true</c> upgrades: to reader 3 /
+    /// writer 7 with <c>deletionVectors</c> in both lists, keeping every feature the old versions implied (PROTOCOL.md,
+    /// Table Features for New and Existing Tables).
+    /// </summary>
+    public static Protocol? UpgradeFor(Protocol current, IReadOnlyDictionary<string, string> configuration)
+    {
+        if (!new TableProperties(configuration).EnableDeletionVectors || TableFeatures.TableFeatureSupport.IsEnabled(current, DeletionVectorsFeature))
+        {
+            return null;
+        }
+
+        var readerFeatures = new List<string>(current.MinReaderVersion == 3 ? current.ReaderFeatures ?? [] : []);
+        if (current.MinReaderVersion == 2) { readerFeatures.Add("columnMapping"); }
+        var writerFeatures = TableFeatures.TableFeatureSupport.WriterFeaturesOf(current).ToList();
+        readerFeatures.Add(DeletionVectorsFeature);
+        writerFeatures.Add(DeletionVectorsFeature);
+        return new Protocol { MinReaderVersion = 3, MinWriterVersion = 7, ReaderFeatures = readerFeatures, WriterFeatures = writerFeatures };
     }
 
     /// <summary>Gives fields without column-mapping annotations an id and a physical name (PROTOCOL.md, Column Mapping); returns the highest id.</summary>

@@ -229,6 +229,14 @@ public sealed class Transaction
                 + "Only appends are allowed; set delta.appendOnly=false on the table if removing data is intended.", _store.TablePath);
         }
 
+        // PROTOCOL.md, Deletion Vectors: a file may carry a vector only when the protocol supports the feature.
+        if (_adds.Any(a => a.DeletionVector is not null) && !TableFeatureSupport.IsEnabled(protocol, TableCreation.DeletionVectorsFeature))
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The table at {_store.TablePath} does not support deletion vectors (its protocol lacks the deletionVectors feature), "
+                + "but the commit adds a file with one. Set the table property delta.enableDeletionVectors=true first.", _store.TablePath);
+        }
+
         // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
         var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
         var partitionColumns = metadata.PartitionColumns.Select(c => metadata.Schema[c].PhysicalName(mode)).ToHashSet(StringComparer.Ordinal);

@@ -32,7 +32,12 @@ internal static class CopyOnWrite
     /// <param name="RowsSql">The DuckDB query of the rows to write, or null to write none: the table's columns in schema
     /// order, named as in the schema, each cast to its DuckDB type (<c>Types.ToDuckDb</c>).</param>
     /// <param name="NewMetadata">New metadata (schema evolution), or null.</param>
-    public sealed record Change(string Operation, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<AddFile> Removes, string? RowsSql, Metadata? NewMetadata);
+    public sealed record Change(string Operation, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<AddFile> Removes, string? RowsSql, Metadata? NewMetadata)
+    {
+        /// <summary>Files whose deletion vector changes (remove + add of the same path), already written; their vector
+        /// files are deleted again when the commit fails. Empty for pure copy-on-write.</summary>
+        public IReadOnlyList<DeletionVectorUpdate> DeletionVectorUpdates { get; init; } = [];
+    }
 
     /// <summary>What was written and committed.</summary>
     /// <param name="Adds">The new files.</param>
@@ -60,7 +65,7 @@ internal static class CopyOnWrite
                 hook();
             }
 
-            if (adds.Count == 0 && change.Removes.Count == 0 && change.NewMetadata is null && settings.AppId is null)
+            if (adds.Count == 0 && change.Removes.Count == 0 && change.DeletionVectorUpdates.Count == 0 && change.NewMetadata is null && settings.AppId is null)
             {
                 // Delta skips recording a commit that changes nothing (spark.databricks.delta.skipRecordingEmptyCommits).
                 return new Outcome(adds, 0, null);
@@ -79,6 +84,11 @@ internal static class CopyOnWrite
             foreach (var file in change.Removes)
             {
                 txn.Remove(file);
+            }
+
+            foreach (var update in change.DeletionVectorUpdates)
+            {
+                update.ApplyTo(txn);
             }
 
             adds.ForEach(txn.Add);
@@ -102,6 +112,8 @@ internal static class CopyOnWrite
             {
                 TryDelete(TablePaths.ResolveDataFile(snapshot.TablePath, add.Path));
             }
+
+            DeletionVectorDml.DeleteVectors(snapshot.TablePath, change.DeletionVectorUpdates);
 
             if (e is DeltaException delta)
             {

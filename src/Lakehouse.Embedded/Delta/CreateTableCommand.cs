@@ -70,6 +70,11 @@ internal static class CreateTableCommand
         {
             txn.SetProtocol(protocol);
         }
+        else if (TableCreation.UpgradeFor(snapshot.Protocol, properties) is { } upgraded)
+        {
+            // Same versions, but the new properties need a feature the old protocol lacks (delta.enableDeletionVectors).
+            txn.SetProtocol(upgraded);
+        }
 
         txn.ReadWholeTable();
         foreach (var file in snapshot.Files)

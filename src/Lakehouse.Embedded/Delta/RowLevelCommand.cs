@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading;
+using Lakehouse.Delta.Data.Writing;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Embedded.Execution;
@@ -13,7 +14,8 @@ using Lakehouse.Spark.Protos.Delta;
 namespace Lakehouse.Embedded.Delta;
 
 /// <summary>
-/// Delta's DELETE and UPDATE, copy-on-write. Files are skipped by partition values and statistics before any data is
+/// Delta's DELETE and UPDATE, copy-on-write, or with deletion vectors on tables that enable them
+/// (<see cref="DeletionVectorDml"/>: matched rows are marked deleted, an UPDATE writes the new rows to a new file). Files are skipped by partition values and statistics before any data is
 /// read; a condition on partition columns only is decided per file from its partition values (a DELETE then removes
 /// whole files without rewriting them); otherwise the files that have a matching row are rewritten with the other rows
 /// copied, in one commit with Delta's operation metrics. Both return <c>num_affected_rows</c>.
@@ -60,32 +62,65 @@ internal static class RowLevelCommand
         var candidates = predicate is null ? snapshot.Files.ToList() : new DeltaScan(snapshot, predicate).Files.Select(f => f.Add).ToList();
         var scanStarted = DateTimeOffset.UtcNow;
         var t = SqlText.Ident(alias);
-        var (whole, touched, affected) = PartitionOnly(session, snapshot, candidates, conditionSql, alias) is { } exact
-            ? (!isUpdate, exact, exact.Sum(CopyOnWrite.NumRecords))
-            : Matching(session, snapshot, candidates, conditionSql, t);
+        var useDv = DeletionVectorDml.Enabled(snapshot);
+        var marked = new List<(AddFile File, List<long> Rows)>();
+        bool whole;
+        List<AddFile> touched;
+        long affected;
+        if (PartitionOnly(session, snapshot, candidates, conditionSql, alias) is { } exact)
+        {
+            (whole, touched, affected) = (!isUpdate, exact, exact.Sum(f => CopyOnWrite.NumRecords(f) - (f.DeletionVector?.Cardinality ?? 0)));
+        }
+        else if (useDv)
+        {
+            // Merge-on-read: matched rows are marked in deletion vectors; a file without numRecords (which a vector
+            // needs, PROTOCOL.md, Per-file Statistics) is rewritten as before.
+            var positions = DeletionVectorDml.MatchingPositions(session, snapshot, candidates, conditionSql, t);
+            var hit = candidates.Where(f => positions.ContainsKey(DeletionVectorDml.AbsolutePath(snapshot, f))).ToList();
+            marked = hit.Where(f => DeletionVectorWriter.NumRecords(f) is not null).Select(f => (f, positions[DeletionVectorDml.AbsolutePath(snapshot, f)])).ToList();
+            (whole, touched, affected) = (false, hit.Where(f => DeletionVectorWriter.NumRecords(f) is null).ToList(), positions.Values.Sum(p => (long)p.Count));
+        }
+        else
+        {
+            (whole, touched, affected) = Matching(session, snapshot, candidates, conditionSql, t);
+        }
+
         var rewriteStarted = DateTimeOffset.UtcNow;
 
-        string? rowsSql = null;
+        var projection = string.Join(", ", schema.Fields.Select(f => $"CAST({(values.TryGetValue(f.Name, out var v) ? $"CASE WHEN ({conditionSql}) THEN {v} ELSE {t}.{SqlText.Ident(f.Name)} END" : $"{t}.{SqlText.Ident(f.Name)}")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}"));
+        var queries = new List<string>();
         if (touched.Count > 0 && !whole)
         {
             var scan = DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: false);
-            rowsSql = isUpdate
-                ? $"SELECT {string.Join(", ", schema.Fields.Select(f => $"CAST({(values.TryGetValue(f.Name, out var v) ? $"CASE WHEN ({conditionSql}) THEN {v} ELSE {t}.{SqlText.Ident(f.Name)} END" : $"{t}.{SqlText.Ident(f.Name)}")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}"))} FROM ({scan}) AS {t}"
-                : $"SELECT * FROM ({scan}) AS {t} WHERE ({conditionSql}) IS NOT TRUE";
+            queries.Add(isUpdate
+                ? $"SELECT {projection} FROM ({scan}) AS {t}"
+                : $"SELECT * FROM ({scan}) AS {t} WHERE ({conditionSql}) IS NOT TRUE");
         }
+
+        if (isUpdate && marked.Count > 0)
+        {
+            // The updated rows go to a new file; the old versions are deleted by the vectors.
+            var scan = DeltaScanSql.Sql(snapshot, marked.Select(m => m.File), session.Rows, rowIds: false);
+            queries.Add($"SELECT {projection} FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE");
+        }
+
+        var rowsSql = queries.Count == 0 ? null : string.Join(" UNION ALL ", queries.Select(q => $"SELECT * FROM ({q})"));
+        var dvUpdates = DeletionVectorDml.Mark(snapshot.TablePath, marked);
+        var dropped = dvUpdates.Where(u => u.Add is null).ToList();
 
         var operation = isUpdate ? "UPDATE" : "DELETE";
         var parameters = new Dictionary<string, string>
         {
             ["predicate"] = JsonSerializer.Serialize(condition is null ? [] : new[] { ConditionDisplay.Of(condition) }),
         };
-        CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change(operation, parameters, touched, rowsSql, null), settings, (adds, outputRows) =>
+        var change = new CopyOnWrite.Change(operation, parameters, touched, rowsSql, null) { DeletionVectorUpdates = dvUpdates };
+        CopyOnWrite.Run(session, snapshot, change, settings, (adds, outputRows) =>
         {
             var now = DateTimeOffset.UtcNow;
-            return new Dictionary<string, long>
+            var metrics = new Dictionary<string, long>
             {
-                ["numRemovedFiles"] = touched.Count,
-                ["numRemovedBytes"] = touched.Sum(f => f.Size),
+                ["numRemovedFiles"] = touched.Count + dropped.Count,
+                ["numRemovedBytes"] = touched.Sum(f => f.Size) + dropped.Sum(u => u.Remove.Size ?? 0),
                 ["numAddedFiles"] = adds.Count,
                 ["numAddedBytes"] = adds.Sum(f => f.Size),
                 [isUpdate ? "numUpdatedRows" : "numDeletedRows"] = affected,
@@ -95,6 +130,14 @@ internal static class RowLevelCommand
                 ["scanTimeMs"] = (long)(rewriteStarted - scanStarted).TotalMilliseconds,
                 ["rewriteTimeMs"] = (long)(now - rewriteStarted).TotalMilliseconds,
             };
+            if (useDv)
+            {
+                metrics["numDeletionVectorsAdded"] = dvUpdates.Count(u => u.Add is not null && !u.ReplacesVector);
+                metrics["numDeletionVectorsUpdated"] = dvUpdates.Count(u => u.Add is not null && u.ReplacesVector);
+                metrics["numDeletionVectorsRemoved"] = dropped.Count(u => u.ReplacesVector) + touched.Count(f => f.DeletionVector is not null);
+            }
+
+            return metrics;
         }, cancellationToken);
         return ResultRows.Longs(("num_affected_rows", affected));
     }

@@ -53,6 +53,8 @@ internal static class SpecDeletionVectors
 
     private static void WriteRoaring32(BinaryWriter w, Container[] containers)
     {
+        // RoaringFormatSpec: container offsets count from the first byte of this 32-bit bitmap.
+        var start = w.BaseStream.Position;
         var hasRuns = containers.Any(c => c.Runs is not null);
         if (hasRuns)
         {
@@ -83,7 +85,7 @@ internal static class SpecDeletionVectors
         var bodies = containers.Select(Body).ToList();
         if (!hasRuns || containers.Length >= 4)
         {
-            var offset = (int)w.BaseStream.Position + 4 * containers.Length;
+            var offset = (int)(w.BaseStream.Position - start) + 4 * containers.Length;
             foreach (var body in bodies)
             {
                 w.Write(offset);

@@ -3,12 +3,12 @@ using System.Buffers.Binary;
 namespace Lakehouse.Delta.Data.Reading.DeletionVectors;
 
 /// <summary>
-/// Decodes Delta's <c>RoaringBitmapArray</c> (PROTOCOL.md, Deletion Vector Format): a little-endian magic number
+/// Decodes (and, in RoaringBitmapArray.Encode.cs, encodes) Delta's <c>RoaringBitmapArray</c> (PROTOCOL.md, Deletion Vector Format): a little-endian magic number
 /// 1681511377, then a 64-bit Roaring bitmap in the "portable" serialization — a bucket count, and per bucket the
 /// high 32 bits (key) followed by a standard 32-bit Roaring bitmap of the low 32 bits (RoaringFormatSpec).
 /// The native layout (magic 1681511376) is read too.
 /// </summary>
-internal static class RoaringBitmapArray
+internal static partial class RoaringBitmapArray
 {
     /// <summary>The magic number that starts the format.</summary>
     public const int MagicNumber = 1681511377;

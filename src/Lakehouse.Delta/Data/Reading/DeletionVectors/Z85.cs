@@ -49,6 +49,32 @@ internal static class Z85
         return bytes;
     }
 
+    /// <summary>Encodes data whose length is a multiple of 4: each 4-byte block, read big-endian, becomes 5 digits, most significant first.</summary>
+    /// <exception cref="ArgumentException">The length is not a multiple of 4.</exception>
+    public static string Encode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length % 4 != 0)
+        {
+            throw new ArgumentException($"Z85 encodes whole 4-byte blocks; {data.Length} bytes is not a multiple of 4.", nameof(data));
+        }
+
+        var chars = new char[data.Length / 4 * 5];
+        for (var block = 0; block < data.Length / 4; block++)
+        {
+            var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[(block * 4)..]);
+            for (var i = 4; i >= 0; i--)
+            {
+                chars[block * 5 + i] = Alphabet[(int)(value % 85)];
+                value /= 85;
+            }
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>The 20-character Z85 form of a UUID (its 16 bytes, most significant first).</summary>
+    public static string EncodeUuid(Guid uuid) => Encode(uuid.ToByteArray(bigEndian: true));
+
     /// <summary>Decodes the 20-character Z85 form of a UUID (its 16 bytes, most significant first).</summary>
     public static Guid DecodeUuid(ReadOnlySpan<char> text)
     {
