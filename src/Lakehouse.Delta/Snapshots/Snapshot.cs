@@ -88,7 +88,10 @@ public sealed partial class Snapshot
 
     /// <summary>Loads the table behind <paramref name="store"/> at the latest version or at <paramref name="version"/>.</summary>
     /// <exception cref="DeltaException">Not a table, version not found, corrupt or non-contiguous log, missing protocol/metadata, unsupported protocol.</exception>
-    public static Snapshot Load(ILogStore store, long? version = null)
+    public static Snapshot Load(ILogStore store, long? version = null) => Load(store, version, ParallelListingFrom);
+
+    /// <summary><see cref="Load(ILogStore, long?)"/> with the checkpoint version from which listing and replay run side by side.</summary>
+    internal static Snapshot Load(ILogStore store, long? version, long parallelListingFrom)
     {
         if (version < 0)
         {
@@ -96,7 +99,7 @@ public sealed partial class Snapshot
         }
 
         var hint = LastCheckpoint.TryRead(store);
-        var guess = hint is null ? null : LogSegment.TryProbe(store, hint, version);
+        var guess = hint is null || hint.Version < parallelListingFrom ? null : LogSegment.TryProbe(store, hint, version);
         if (guess is null)
         {
             return Replay(store, LogSegment.Build(store, hint, version));
@@ -162,6 +165,13 @@ public sealed partial class Snapshot
             }
         }
     }
+
+    /// <summary>
+    /// The checkpoint version from which the listing and the replay run side by side. A log holds at least one commit
+    /// file per version until log cleanup, so below this the listing is short, and handing the replay to another
+    /// thread (waking an idle CPU, then waiting for it) cost more than listing on this machine (benchmarks.md).
+    /// </summary>
+    private const long ParallelListingFrom = 2_000;
 
     private static Snapshot Replay(ILogStore store, LogSegment segment)
     {

@@ -27,6 +27,9 @@ public sealed class CheckpointProbeTests
         return table;
     }
 
+    // These tables are short; a threshold of 0 makes every load probe, and list and replay side by side.
+    private static Snapshot LoadSideBySide(string path) => Snapshot.Load(new LocalLogStore(path), version: null, parallelListingFrom: 0);
+
     private static void DeleteCommit(string path, long version) => File.Delete(Path.Combine(path, "_delta_log", LogFileName.Commit(version)));
 
     [Fact]
@@ -38,7 +41,7 @@ public sealed class CheckpointProbeTests
         var hint = LastCheckpoint.TryRead(store)!;
 
         var probed = LogSegment.TryProbe(store, hint, version: null);
-        var snapshot = Snapshot.Load(dir.Path);
+        var snapshot = LoadSideBySide(dir.Path);
 
         // Checkpoints at 3 and 6, so the probe replays checkpoint 6 and commits 7 and 8, exactly as a listing does.
         Assert.Equal(6, hint.Version);
@@ -58,7 +61,7 @@ public sealed class CheckpointProbeTests
         await TableWith(dir.Path, appends: 8);
         DeleteCommit(dir.Path, 7);
 
-        var e = Assert.Throws<DeltaException>(() => Snapshot.Load(dir.Path));
+        var e = Assert.Throws<DeltaException>(() => LoadSideBySide(dir.Path));
 
         // PROTOCOL.md, Delta Log Entries: versions are contiguous; a reader that stopped at 6 would miss commit 8.
         Assert.Equal(DeltaErrorKind.NonContiguousVersions, e.Kind);
@@ -76,7 +79,7 @@ public sealed class CheckpointProbeTests
         store.Replace(LastCheckpoint.FileName, new LastCheckpoint { Version = 3, Size = 1 }.ToUtf8());
         DeleteCommit(dir.Path, 4);
 
-        var snapshot = Snapshot.Load(dir.Path);
+        var snapshot = LoadSideBySide(dir.Path);
 
         Assert.Equal(8, snapshot.Version);
         Assert.Equal(6, snapshot.Segment.CheckpointVersion);
@@ -97,7 +100,7 @@ public sealed class CheckpointProbeTests
         // The probe's segment is version 7; a listing made after the commit finds 8, so the probe's replay is discarded.
         Assert.Equal(7, probed.Version);
         Assert.False(listed.SameFiles(probed));
-        Assert.Equal(8, Snapshot.Load(dir.Path).Version);
+        Assert.Equal(8, LoadSideBySide(dir.Path).Version);
     }
 
     [Fact]
@@ -111,7 +114,7 @@ public sealed class CheckpointProbeTests
         Assert.Equal(7, LogSegment.TryProbe(store, hint, version: 7)!.Version);
         Assert.Null(LogSegment.TryProbe(store, hint, version: 5));
         Assert.Null(LogSegment.TryProbe(store, hint, version: 12));
-        Assert.Equal(7, TestData.RowCount(Snapshot.Load(dir.Path, 7)));
+        Assert.Equal(7, TestData.RowCount(Snapshot.Load(new LocalLogStore(dir.Path), 7, parallelListingFrom: 0)));
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class CheckpointProbeTests
         File.Delete(Path.Combine(dir.Path, "_delta_log", LogFileName.Checkpoint(6)));
 
         Assert.Null(LogSegment.TryProbe(store, LastCheckpoint.TryRead(store)!, version: null));
-        var snapshot = Snapshot.Load(dir.Path);
+        var snapshot = LoadSideBySide(dir.Path);
         Assert.Equal(8, snapshot.Version);
         Assert.Equal(3, snapshot.Segment.CheckpointVersion);
     }
