@@ -37,6 +37,23 @@ try
             var batch = (await spark.SqlAsync(source)).Alias("s");
             await SparkDeltaTable.ForPath(spark, path).As("t").Merge(batch, "t.id = s.id").WhenMatched().UpdateAll().WhenNotMatched().InsertAll().ExecuteAsync();
         }),
+        // Nine small appends first (keys no change touches), so the MERGE commits version 30 and writes the checkpoint
+        // that Delta's default delta.checkpointInterval (10) asks of one commit in ten.
+        new("MERGE landing on a checkpoint version", async path =>
+        {
+            var batch = (await spark.SqlAsync(source)).Alias("s");
+            await SparkDeltaTable.ForPath(spark, path).As("t").Merge(batch, "t.id = s.id").WhenMatched().UpdateAll().WhenNotMatched().InsertAll().ExecuteAsync();
+        })
+        {
+            Prepare = async path =>
+            {
+                for (var k = 0; k < 9; k++)
+                {
+                    var one = await spark.SqlAsync($"SELECT CAST({3L * rows + k} AS BIGINT) AS id, 'extra' AS name, CAST(0 AS BIGINT) AS amount");
+                    await one.Write.Format("delta").Mode("append").SaveAsync(path);
+                }
+            },
+        },
         new("rewrite whole table", async path =>
         {
             var all = await spark.SqlAsync(
@@ -67,6 +84,11 @@ try
         {
             var path = Path.Combine(root, c.Name.Split(' ')[0].ToLowerInvariant().Trim(':') + "-" + Guid.NewGuid().ToString("N")[..6]);
             Copy(template, path);
+            if (c.Prepare is not null)
+            {
+                await c.Prepare(path);
+            }
+
             var before = DeltaLog.Load(path);
             process.Refresh();
             var cpu = process.TotalProcessorTime;
@@ -94,14 +116,17 @@ try
         Console.WriteLine($"{c.Name,-40} median {Median(c.Times),6:F0} ms (min {c.Times.Min():F0}, max {c.Times.Max():F0}), process CPU median {Median(c.CpuTimes):F0} ms   {c.Summary}, {c.Written:N0} bytes written");
     }
 
-    if (cases.Count == 3)
+    if (cases.Count == 4)
     {
-        var (merge, rewrite, duck) = (cases[0], cases[1], cases[2]);
+        var (merge, checkpointed, rewrite, duck) = (cases[0], cases[1], cases[2], cases[3]);
+        // Nine commits in ten are plain, the tenth also writes the checkpoint.
+        var amortized = (9 * Median(merge.Times) + Median(checkpointed.Times)) / 10;
         Console.WriteLine();
         Console.WriteLine("| target (issue 4) | measured (wall) | measured (process CPU) | met (wall) |");
         Console.WriteLine("| --- | ---: | ---: | --- |");
         Console.WriteLine($"| MERGE ≤ 0.15× whole-table rewrite | {Median(merge.Times) / Median(rewrite.Times):F2}× | {Median(merge.CpuTimes) / Median(rewrite.CpuTimes):F2}× | {(Median(merge.Times) <= 0.15 * Median(rewrite.Times) ? "yes" : "no")} |");
         Console.WriteLine($"| MERGE ≤ 1.3× DuckDB touched files + join + write | {Median(merge.Times) / Median(duck.Times):F2}× | {Median(merge.CpuTimes) / Median(duck.CpuTimes):F2}× | {(Median(merge.Times) <= 1.3 * Median(duck.Times) ? "yes" : "no")} |");
+        Console.WriteLine($"| MERGE amortized over ten commits (one writes the checkpoint) ≤ 1.3× DuckDB | {amortized / Median(duck.Times):F2}× | | {(amortized <= 1.3 * Median(duck.Times) ? "yes" : "no")} |");
         Console.WriteLine($"| write amplification of MERGE (bytes written per changed byte) | {merge.Amplification:F1} | | – |");
     }
 
@@ -115,11 +140,15 @@ try
 
     async Task Build(string path)
     {
+        // Version 0 creates the empty table and versions 1-20 append the files, so a MERGE commits version 21: a plain
+        // commit, as nine in ten are (the checkpoint case is measured separately).
+        var empty = await spark.SqlAsync("SELECT CAST(id AS BIGINT) AS id, CAST(id AS VARCHAR) AS name, CAST(id AS BIGINT) AS amount FROM range(0, 0) AS r(id)");
+        await empty.Write.Format("delta").Mode("errorifexists").SaveAsync(path);
         var per = rows / files;
         for (var i = 0; i < files; i++)
         {
             var df = await spark.SqlAsync($"SELECT CAST(id AS BIGINT) AS id, 'name-' || CAST(id AS VARCHAR) AS name, CAST(id * 2 AS BIGINT) AS amount FROM range({i * per}, {(i == files - 1 ? rows : (i + 1) * per)}) AS r(id)");
-            await df.Write.Format("delta").Mode(i == 0 ? "errorifexists" : "append").SaveAsync(path);
+            await df.Write.Format("delta").Mode("append").SaveAsync(path);
         }
     }
 }
@@ -159,6 +188,9 @@ sealed class Case(string name, Func<string, Task> run)
     public string Name { get; } = name;
 
     public Func<string, Task> Run { get; } = run;
+
+    /// <summary>Work on the table copy before the clock starts.</summary>
+    public Func<string, Task>? Prepare { get; init; }
 
     public List<double> Times { get; } = [];
 
