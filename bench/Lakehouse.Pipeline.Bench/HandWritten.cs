@@ -75,6 +75,7 @@ internal static class HandWritten
         // Silver orders: clean, flag, quarantine, latest per key, deletes as tombstones.
         Execute(duck, $"""
             CREATE TABLE orders_clean AS
+            SELECT * REPLACE ({RawOnlyIfQuarantined(OrderColumns)}) FROM (
             SELECT *, {AnyOf(OrderRules)} AS quarantined FROM (SELECT *, {Flags(
                 ("has_order_id", "order_id IS NOT NULL"), ("has_customer", "customer_id IS NOT NULL"),
                 ("valid_quantity", "quantity IS NOT NULL AND quantity > 0"), ("amount_not_negative", "amount >= 0"))}
@@ -88,11 +89,13 @@ internal static class HandWritten
                        {CastFails("is_deleted", "BOOLEAN")} AS cast_is_deleted,
                        _rescued_data IS NOT NULL AS malformed_record, {Trim("order_id")} IS NULL AS business_key_not_null,
                        {Raw(OrderColumns)}, _rescued_data, _ingested_at, _source_file, _batch_id
-                FROM {Bronze("orders")}))
+                FROM {Bronze("orders")})))
             """);
         Quarantine(duck, "orders", OrderColumns, Out("orders_quarantine.parquet"), now, OrderRules);
         Execute(duck, """
-            CREATE TABLE orders_latest AS SELECT * FROM orders_clean WHERE NOT quarantined
+            CREATE TABLE orders_latest AS
+            SELECT order_id, customer_id, product_id, quantity, amount, status, order_ts, updated_at, is_deleted, _ingested_at
+            FROM orders_clean WHERE NOT quarantined
             QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC, _ingested_at DESC, _source_file DESC) = 1
             """);
         Execute(duck, $"COPY (SELECT order_id, updated_at, _ingested_at FROM orders_latest WHERE coalesce(is_deleted, false)) TO {Out("orders_tombstones.parquet")} (FORMAT parquet)");
@@ -239,6 +242,9 @@ internal static class HandWritten
     private static string CastFails(string column, string type) => $"(nullif(trim({column}), '') IS NOT NULL AND {Cast(column, type)} IS NULL)";
 
     private static string Raw(string[] columns) => string.Join(", ", columns.Select(c => $"{c} AS raw_{c}"));
+
+    // Only the quarantine reads the raw texts, so rows that pass keep none (as the pipeline's persisted copy does).
+    private static string RawOnlyIfQuarantined(string[] columns) => string.Join(", ", columns.Select(c => $"CASE WHEN quarantined THEN raw_{c} END AS raw_{c}"));
 
     /// <summary>Rows of a Parquet file the hand-written run wrote, to set beside the pipeline's table.</summary>
     public static long Count(string output, string name) =>
