@@ -15,18 +15,6 @@ namespace Lakehouse.Embedded.Tests;
 /// </summary>
 public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static async Task<long> AffectedAsync(SparkSession spark, DeltaRelation relation) => (long)(await RunAsync(spark, relation)).Single()[0]!;
-
-    private static DeltaRelation Delete(string path, string condition) =>
-        new() { DeleteFromTable = new DeleteFromTable { Target = Target(path), Condition = Expr(condition) } };
-
-    private static DeltaRelation Update(string path, string condition, params Assignment[] assignments)
-    {
-        var update = new UpdateTable { Target = Target(path), Condition = Expr(condition) };
-        update.Assignments.AddRange(assignments);
-        return new DeltaRelation { UpdateTable = update };
-    }
-
     /// <summary>Two files, (1..3) and (11, 12), then the property (version 2).</summary>
     private static async Task CreateAsync(SparkSession spark, string path, string[]? partitionBy = null)
     {
@@ -48,7 +36,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         var first = DeltaTables.FileWithId(path, 1);
         var size = new FileInfo(Path.Combine(path, first)).Length;
 
-        Assert.Equal(1, await AffectedAsync(spark, Delete(path, "t.amount = 20")));
+        Assert.Equal(1, await AffectedAsync(spark, DeleteFrom(path, "t.amount = 20")));
 
         var actions = DeltaTables.Commit(path, 3);
         var remove = actions.Single(a => a.Remove is not null).Remove!;
@@ -73,9 +61,9 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         await using var spark = await server.SessionAsync();
         await CreateAsync(spark, path);
         var first = DeltaTables.FileWithId(path, 1);
-        await AffectedAsync(spark, Delete(path, "t.amount = 20"));
+        await AffectedAsync(spark, DeleteFrom(path, "t.amount = 20"));
 
-        Assert.Equal(1, await AffectedAsync(spark, Delete(path, "id = 3 OR id = 2")));
+        Assert.Equal(1, await AffectedAsync(spark, DeleteFrom(path, "id = 3 OR id = 2")));
 
         var previous = AddOf(path, 3, first).DeletionVector;
         var actions = DeltaTables.Commit(path, 4);
@@ -85,7 +73,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         Assert.Equal([1L, 2L], new DeltaScan(Snapshot.Load(path)).Files.Single(f => f.Add.Path == first).DeletedRowIndexes());
         DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120");
 
-        Assert.Equal(1, await AffectedAsync(spark, Delete(path, "name = 'a'")));
+        Assert.Equal(1, await AffectedAsync(spark, DeleteFrom(path, "name = 'a'")));
 
         Assert.Empty(DeltaTables.Added(path, 5));
         Assert.Equal([first], DeltaTables.Removed(path, 5));
@@ -102,7 +90,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         await CreateAsync(spark, path);
         var second = DeltaTables.FileWithId(path, 11);
 
-        Assert.Equal(1, await AffectedAsync(spark, Update(path, "t.id >= 12", Set("amount", "t.amount * 2"), Set("t.name", "'L'"))));
+        Assert.Equal(1, await AffectedAsync(spark, UpdateTable(path, "t.id >= 12", Set("amount", "t.amount * 2"), Set("t.name", "'L'"))));
 
         var adds = DeltaTables.Commit(path, 3).Where(a => a.Add is not null).Select(a => a.Add!).ToList();
         Assert.Equal(2, adds.Count);
@@ -116,7 +104,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
 
         // The updated row now lives in the new file (its only row, so that file leaves the table); row 2 gets a vector on the first file.
         var first = DeltaTables.FileWithId(path, 1);
-        Assert.Equal(2, await AffectedAsync(spark, Update(path, "t.id = 12 OR t.id = 2", Set("amount", "t.amount + 1"))));
+        Assert.Equal(2, await AffectedAsync(spark, UpdateTable(path, "t.id = 12 OR t.id = 2", Set("amount", "t.amount + 1"))));
 
         DeltaTables.AssertRows(path, "1|a|10", "2|b|21", "3|c|30", "11|k|110", "12|L|241");
         Assert.Equal([1L], new DeltaScan(Snapshot.Load(path)).Files.Single(f => f.Add.Path == first).DeletedRowIndexes());
@@ -133,7 +121,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         await using var spark = await server.SessionAsync();
         await CreateAsync(spark, path, ["name"]);
 
-        Assert.Equal(2, await AffectedAsync(spark, Delete(path, "amount IN (20, 110)")));
+        Assert.Equal(2, await AffectedAsync(spark, DeleteFrom(path, "amount IN (20, 110)")));
 
         Assert.All(DeltaTables.Commit(path, 3).Where(a => a.Add is not null), a => Assert.NotNull(a.Add!.DeletionVector));
         DeltaTables.AssertRows(path, "1|a|10", "3|c|30", "12|l|120");
@@ -147,7 +135,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         await using var spark = await server.SessionAsync();
         await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)");
 
-        await AffectedAsync(spark, Delete(path, "id = 2"));
+        await AffectedAsync(spark, DeleteFrom(path, "id = 2"));
 
         Assert.All(Snapshot.Load(path).Files, f => Assert.Null(f.DeletionVector));
         Assert.False(DeltaTables.Info(path, 1).OperationMetrics!.ContainsKey("numDeletionVectorsAdded"));
@@ -168,7 +156,7 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
             throw new IOException("injected: the process died before the commit");
         };
 
-        await Assert.ThrowsAnyAsync<Exception>(() => AffectedAsync(spark, Delete(path, "id = 2")));
+        await Assert.ThrowsAnyAsync<Exception>(() => AffectedAsync(spark, DeleteFrom(path, "id = 2")));
 
         Assert.True(wrote);
         Assert.Empty(Directory.GetFiles(path, "deletion_vector_*.bin", SearchOption.AllDirectories));
@@ -185,8 +173,8 @@ public sealed class DeletionVectorDmlTests(ServerFixture server) : IClassFixture
         await using var second = await server.SessionAsync();
         await CreateAsync(first, path);
 
-        CopyOnWrite.BeforeCommit[Path.GetFullPath(path)] = () => AffectedAsync(second, Delete(path, "id = 1")).GetAwaiter().GetResult();
-        var e = await Assert.ThrowsAsync<SparkConnectException>(() => AffectedAsync(first, Delete(path, "id = 2")));
+        CopyOnWrite.BeforeCommit[Path.GetFullPath(path)] = () => AffectedAsync(second, DeleteFrom(path, "id = 1")).GetAwaiter().GetResult();
+        var e = await Assert.ThrowsAsync<SparkConnectException>(() => AffectedAsync(first, DeleteFrom(path, "id = 2")));
 
         Assert.StartsWith("DELTA_CONCURRENT", e.ErrorClass, StringComparison.Ordinal);
         Assert.Equal(3, Snapshot.Load(path).Version);

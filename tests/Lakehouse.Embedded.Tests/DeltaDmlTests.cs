@@ -9,19 +9,6 @@ namespace Lakehouse.Embedded.Tests;
 /// <summary>DELETE and UPDATE of Delta Connect on the embedded engine: results, the files they touch, commitInfo, and the write confs.</summary>
 public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static async Task<long> AffectedAsync(SparkSession spark, DeltaRelation relation) => (long)(await RunAsync(spark, relation)).Single()[0]!;
-
-    private static DeltaRelation Delete(string path, string? condition)
-    {
-        var delete = new DeleteFromTable { Target = Target(path) };
-        if (condition is not null)
-        {
-            delete.Condition = Expr(condition);
-        }
-
-        return new DeltaRelation { DeleteFromTable = delete };
-    }
-
     [Fact]
     public async Task Delete_DataPredicate_RewritesOnlyFilesWithMatchingRows()
     {
@@ -31,7 +18,7 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)", "(11, 'k', 110), (12, 'l', 120)");
         var first = DeltaTables.FileWithId(path, 1);
 
-        Assert.Equal(1, await AffectedAsync(spark, Delete(path, "t.amount = 20")));
+        Assert.Equal(1, await AffectedAsync(spark, DeleteFrom(path, "t.amount = 20")));
 
         Assert.Equal([first], DeltaTables.Removed(path, 2));
         var info = DeltaTables.Info(path, 2);
@@ -51,7 +38,7 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await using var spark = await server.SessionAsync();
         await DeltaTables.CreateAsync(spark, path, ["name"], "(1, 'a', 10), (2, 'b', 20), (3, 'b', 30)");
 
-        Assert.Equal(2, await AffectedAsync(spark, Delete(path, "name = 'b'")));
+        Assert.Equal(2, await AffectedAsync(spark, DeleteFrom(path, "name = 'b'")));
 
         Assert.Single(DeltaTables.Removed(path, 1));
         Assert.Empty(DeltaTables.Added(path, 1));
@@ -68,7 +55,7 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await using var spark = await server.SessionAsync();
         await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)", "(2, 'b', 20)");
 
-        Assert.Equal(2, await AffectedAsync(spark, Delete(path, null)));
+        Assert.Equal(2, await AffectedAsync(spark, DeleteFrom(path, null)));
         Assert.Empty(Snapshot.Load(path).Files);
         Assert.Equal("[]", DeltaTables.Info(path, 2).OperationParameters!["predicate"]);
     }
@@ -81,7 +68,7 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await using var spark = await server.SessionAsync();
         await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)");
 
-        Assert.Equal(0, await AffectedAsync(spark, Delete(path, "id = 99")));
+        Assert.Equal(0, await AffectedAsync(spark, DeleteFrom(path, "id = 99")));
         Assert.Equal(0, Snapshot.Load(path).Version);
     }
 
@@ -131,8 +118,8 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await spark.Conf.SetAsync(CommitSettings.TxnAppIdKey, "cleanup");
         await spark.Conf.SetAsync(CommitSettings.TxnVersionKey, "1");
 
-        Assert.Equal(1, await AffectedAsync(spark, Delete(path, "id = 1")));
-        Assert.Equal(0, await AffectedAsync(spark, Delete(path, "id = 2")));
+        Assert.Equal(1, await AffectedAsync(spark, DeleteFrom(path, "id = 1")));
+        Assert.Equal(0, await AffectedAsync(spark, DeleteFrom(path, "id = 2")));
         Assert.Equal(2, Snapshot.Load(path).Version);
         DeltaTables.AssertRows(path, "2|b|20", "3|c|30");
     }
@@ -167,7 +154,7 @@ public sealed class DeltaDmlTests(ServerFixture server) : IClassFixture<ServerFi
         await using var spark = await server.SessionAsync();
         await DeltaTables.CreateAsync(spark, path, null, "(1, 'a', 10)");
 
-        var plan = new Lakehouse.Spark.Protos.Plan { Root = Pack(Delete(path, null)) };
+        var plan = new Lakehouse.Spark.Protos.Plan { Root = Pack(DeleteFrom(path, null)) };
         var response = await spark.Client.AnalyzeAsync(new Lakehouse.Spark.Protos.AnalyzePlanRequest
         {
             Schema = new Lakehouse.Spark.Protos.AnalyzePlanRequest.Types.Schema { Plan = plan },

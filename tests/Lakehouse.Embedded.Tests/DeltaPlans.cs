@@ -97,6 +97,29 @@ internal static class DeltaPlans
     public static Task<List<object?[]>> RunAsync(SparkSession spark, DeltaRelation relation) => RunAsync(spark, Pack(relation));
 
     /// <summary>Runs a MERGE and returns its metrics row (affected, updated, deleted, inserted).</summary>
+    /// <summary>A DELETE of the table at <paramref name="path"/> (alias t), of every row when <paramref name="condition"/> is null.</summary>
+    public static DeltaRelation DeleteFrom(string path, string? condition)
+    {
+        var delete = new DeleteFromTable { Target = Target(path) };
+        if (condition is not null)
+        {
+            delete.Condition = Expr(condition);
+        }
+
+        return new DeltaRelation { DeleteFromTable = delete };
+    }
+
+    /// <summary>An UPDATE of the rows of the table at <paramref name="path"/> (alias t) where <paramref name="condition"/> holds.</summary>
+    public static DeltaRelation UpdateTable(string path, string condition, params Assignment[] assignments)
+    {
+        var update = new Lakehouse.Spark.Protos.Delta.UpdateTable { Target = Target(path), Condition = Expr(condition) };
+        update.Assignments.AddRange(assignments);
+        return new DeltaRelation { UpdateTable = update };
+    }
+
+    /// <summary>Runs a DELETE or UPDATE and returns its one result value: the number of affected rows.</summary>
+    public static async Task<long> AffectedAsync(SparkSession spark, DeltaRelation relation) => (long)(await RunAsync(spark, relation)).Single()[0]!;
+
     public static async Task<long[]> MergeAsync(SparkSession spark, MergeIntoTable merge) =>
         (await RunAsync(spark, new DeltaRelation { MergeIntoTable = merge })).Single().Select(v => (long)v!).ToArray();
 
