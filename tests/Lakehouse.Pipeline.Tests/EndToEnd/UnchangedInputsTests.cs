@@ -54,7 +54,7 @@ public sealed class UnchangedInputsTests
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(DemoData.PipelineFile);
         DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
-        Assert.True((await h.Graph(config, Settings("change-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "change-1", Anchor.AddHours(5));
         var before = await VersionsAsync(h, config);
 
         // A customer only: silver.customers changes, silver.orders and silver.products do not.
@@ -75,7 +75,7 @@ public sealed class UnchangedInputsTests
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(DemoData.PipelineFile);
         DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
-        Assert.True((await h.Graph(config, Settings("day-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "day-1", Anchor.AddHours(5));
         var before = await VersionsAsync(h, config);
 
         // customer_360's tenure_days is measured to the run's date: a new date is a new table even without new data.
@@ -92,7 +92,7 @@ public sealed class UnchangedInputsTests
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(DemoData.PipelineFile);
         DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
-        Assert.True((await h.Graph(config, Settings("dq-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "dq-1", Anchor.AddHours(5));
 
         var second = await h.Graph(config, Settings("dq-2", Anchor.AddHours(6))).RunAsync(parallelism: 3);
 
@@ -111,7 +111,7 @@ public sealed class UnchangedInputsTests
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(DemoData.PipelineFile);
         DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
-        Assert.True((await h.Graph(config, Settings("rows-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "rows-1", Anchor.AddHours(5));
         var silver = new Dictionary<string, long>();
         foreach (var source in config.Sources)
         {
@@ -141,8 +141,8 @@ public sealed class UnchangedInputsTests
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(DemoData.PipelineFile);
         DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
-        Assert.True((await h.Graph(config, Settings("rel-1", Anchor.AddHours(5))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
-        Assert.True((await h.Graph(config, Settings("rel-2", Anchor.AddHours(6))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "rel-1", Anchor.AddHours(5));
+        await RunAllAsync(h, config, "rel-2", Anchor.AddHours(6));
 
         // The orders whose customer is not a current customer, counted here from the silver rows.
         var customers = (await h.Table(config, "silver.customers").Filter(Col("is_current")).Select("customer_id").CollectAsync())
@@ -159,7 +159,7 @@ public sealed class UnchangedInputsTests
         // One missing customer lands: silver.customers moves on, so the check joins again.
         var found = orphans.GroupBy(c => c).OrderByDescending(g => g.Count()).First();
         h.Land("customers/zz-found.csv", $"customer_id,name,email,country,region,segment,signup_date,updated_at\n{found.Key},Found,found@example.com,US,NA,consumer,2026-02-01,2026-03-01 02:00:00\n");
-        Assert.True((await h.Graph(config, Settings("rel-3", Anchor.AddHours(7))).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
+        await RunAllAsync(h, config, "rel-3", Anchor.AddHours(7));
 
         var third = await CustomerExistsAsync(h, config, "rel-3");
         Assert.Equal(orphans.Count - found.Count(), third.Failing);
@@ -172,6 +172,10 @@ public sealed class UnchangedInputsTests
             .Filter((Col("run_id") == Lit(runId)) & (Col("check_name") == Lit("customer_exists"))).Select("failing_rows", "basis").CollectAsync());
         return (row.Get<long>("failing_rows"), row.Get<string>("basis"));
     }
+
+    /// <summary>Runs the whole graph as run <paramref name="runId"/> at <paramref name="now"/>; every task must succeed.</summary>
+    private static async Task RunAllAsync(PipelineHarness h, PipelineConfig config, string runId, DateTimeOffset now) =>
+        Assert.True((await h.Graph(config, Settings(runId, now)).RunAsync(parallelism: 3)).All(o => o.State == TaskState.Succeeded), h.Logs.ToString());
 
     private static RunSettings Settings(string runId, DateTimeOffset now) => new() { RunId = runId, Clock = new FixedClock(now) };
 
