@@ -109,10 +109,20 @@ public sealed partial class Snapshot
         // replayed on the thread pool while this thread lists. The listing decides: only when it finds the same files
         // does the replay stand, so gaps, newer checkpoints and racing commits are handled exactly as without the
         // guess. The replay is claimed here when the pool has not started it by the time the listing is done, so a
-        // busy pool (or a short log) costs no wait for a thread.
+        // busy pool costs no wait for a thread.
         var replay = new ProbedReplay(store, guess);
         ThreadPool.UnsafeQueueUserWorkItem(replay, preferLocal: false);
-        var segment = LogSegment.Build(store, hint, version);
+        LogSegment segment;
+        try
+        {
+            segment = LogSegment.Build(store, hint, version);
+        }
+        catch
+        {
+            replay.Abandon();
+            throw;
+        }
+
         if (segment.SameFiles(guess) && replay.Result is { } replayed)
         {
             return replayed;
