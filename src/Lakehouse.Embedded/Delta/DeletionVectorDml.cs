@@ -5,6 +5,7 @@ using Lakehouse.Delta.Data.Writing;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Delta.TableFeatures;
+using Lakehouse.Delta.Transactions;
 using Lakehouse.Embedded.Execution;
 
 namespace Lakehouse.Embedded.Delta;
@@ -18,7 +19,7 @@ internal static class DeletionVectorDml
 {
     /// <summary>True when DML on the table marks rows deleted instead of rewriting files.</summary>
     public static bool Enabled(Snapshot snapshot) =>
-        new TableProperties(snapshot.Metadata.Configuration).EnableDeletionVectors && TableFeatureSupport.IsEnabled(snapshot.Protocol, "deletionVectors");
+        new TableProperties(snapshot.Metadata.Configuration).EnableDeletionVectors && TableFeatureSupport.IsEnabled(snapshot.Protocol, TableCreation.DeletionVectorsFeature);
 
     /// <summary>
     /// The physical positions (<c>file_row_number</c>) of the rows where the condition is TRUE, by the file's absolute

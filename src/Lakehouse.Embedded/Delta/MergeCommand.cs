@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Data.Reading.Skipping;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
@@ -194,7 +194,7 @@ internal static class MergeCommand
         }
 
         // PROTOCOL.md, Per-file Statistics: numRecords counts the file's rows; a deletion vector's cardinality is the rows it removes.
-        var records = files.Select(f => f.Stats is { } json && JsonNode.Parse(json)?["numRecords"] is JsonValue n && n.TryGetValue<long>(out var r) ? r : (long?)null).ToList();
+        var records = files.Select(f => FileStats.Parse(f.Stats)?.NumRecords).ToList();
         return records.All(r => r is not null)
             ? records.Sum(r => r!.Value) - files.Sum(f => f.DeletionVector?.Cardinality ?? 0)
             : QueryValues.Count(session, $"SELECT count(*) FROM ({DeltaScanSql.Sql(snapshot, files, session.Rows, rowIds: false)})");

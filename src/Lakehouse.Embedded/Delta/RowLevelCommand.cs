@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading;
-using Lakehouse.Delta.Data.Writing;
+using Lakehouse.Delta.Data.Reading.Skipping;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
 using Lakehouse.Embedded.Execution;
@@ -76,9 +76,12 @@ internal static class RowLevelCommand
             // Merge-on-read: matched rows are marked in deletion vectors; a file without numRecords (which a vector
             // needs, PROTOCOL.md, Per-file Statistics) is rewritten as before.
             var positions = DeletionVectorDml.MatchingPositions(session, snapshot, candidates, conditionSql, t);
-            var hit = candidates.Where(f => positions.ContainsKey(DeletionVectorDml.AbsolutePath(snapshot, f))).ToList();
-            marked = hit.Where(f => DeletionVectorWriter.NumRecords(f) is not null).Select(f => (f, positions[DeletionVectorDml.AbsolutePath(snapshot, f)])).ToList();
-            (whole, touched, affected) = (false, hit.Where(f => DeletionVectorWriter.NumRecords(f) is null).ToList(), positions.Values.Sum(p => (long)p.Count));
+            var hit = candidates
+                .Select(f => (File: f, Rows: positions.GetValueOrDefault(DeletionVectorDml.AbsolutePath(snapshot, f))))
+                .Where(h => h.Rows is not null)
+                .ToLookup(h => FileStats.Parse(h.File.Stats)?.NumRecords is not null);
+            marked = hit[true].Select(h => (h.File, h.Rows!)).ToList();
+            (whole, touched, affected) = (false, hit[false].Select(h => h.File).ToList(), positions.Values.Sum(p => (long)p.Count));
         }
         else
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading.DeletionVectors;
+using Lakehouse.Delta.Data.Reading.Skipping;
 
 namespace Lakehouse.Delta.Data.Writing;
 
@@ -88,7 +89,7 @@ public static class DeletionVectorWriter
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(rowIndexes);
         // PROTOCOL.md, Per-file Statistics: a file with a deletion vector must carry an accurate numRecords.
-        var numRecords = NumRecords(file) ?? throw new DeltaException(DeltaErrorKind.InvalidRequest,
+        var numRecords = FileStats.Parse(file.Stats)?.NumRecords ?? throw new DeltaException(DeltaErrorKind.InvalidRequest,
             $"The data file '{file.Path}' has no numRecords statistic, which a file with a deletion vector must have. " +
             "Rewrite the file (OPTIMIZE, or delete without deletion vectors) and retry.", tablePath);
         var existing = file.DeletionVector is { } old ? DeletionVectorReader.Read(old, tablePath) : [];
@@ -120,11 +121,6 @@ public static class DeletionVectorWriter
         var add = file with { DeletionVector = vector, DataChange = true, Stats = WideBounds(file.Stats!) };
         return new DeletionVectorUpdate(remove, add, added, file.DeletionVector is not null);
     }
-
-    /// <summary>The file's <c>numRecords</c> statistic: its physical row count, whatever its deletion vector removes.</summary>
-    public static long? NumRecords(AddFile file) =>
-        file.Stats is { } s && JsonDocument.Parse(s).RootElement.TryGetProperty("numRecords", out var n) && n.ValueKind == JsonValueKind.Number
-            ? n.GetInt64() : null;
 
     /// <summary>
     /// PROTOCOL.md, Per-file Statistics: the min/max of the file's rows still bound its remaining rows but may no longer
