@@ -2,7 +2,6 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
-using Lakehouse.Spark.Delta;
 
 namespace Lakehouse.Pipeline.Gold;
 
@@ -38,7 +37,7 @@ internal static class GoldJob
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var input in model.Inputs)
         {
-            versions[input] = await Silver.SilverProgress.LatestVersionAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
+            versions[input] = await DeltaTables.LatestVersionAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
         }
 
         var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
@@ -57,16 +56,15 @@ internal static class GoldJob
         var history = Scd2Tables.Of(ctx.Config);
         var frame = model.Build(t =>
         {
-            var table = spark.Read.Format("delta")
-                .Option("versionAsOf", (versions.TryGetValue(t, out var v) ? v : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"))
-                    .ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Load(ctx.TablePath(t));
+            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), versions.TryGetValue(t, out var v)
+                ? v
+                : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"));
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
         }, now);
         await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
             .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
             .SaveAsync(path, ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = await spark.Read.Format("delta").Load(path).CountAsync(ct).ConfigureAwait(false);
-        ctx.Report.TableVersion = (await DeltaTable.ForPath(spark, path).History(1).Select("version").CollectAsync(ct).ConfigureAwait(false))[0].Get<long>("version");
+        ctx.Report.TableVersion = await DeltaTables.LatestVersionAsync(spark, path, ct).ConfigureAwait(false);
     }
 }

@@ -38,9 +38,15 @@ internal static class DeltaTables
     /// <summary>The latest version of the table at <paramref name="path"/>, or null when there is none yet.</summary>
     public static async Task<long?> TryLatestVersionAsync(SparkSession spark, string path, CancellationToken ct)
     {
-        var rows = await TryCollectAsync(DeltaTable.ForPath(spark, path).History(1).Select("version"), ct).ConfigureAwait(false);
+        var rows = await TryCollectAsync(LatestVersion(spark, path), ct).ConfigureAwait(false);
         return rows is [var row] ? row.Get<long>("version") : null;
     }
+
+    /// <summary>The latest version of the table at <paramref name="path"/>, which must exist.</summary>
+    public static async Task<long> LatestVersionAsync(SparkSession spark, string path, CancellationToken ct) =>
+        (await LatestVersion(spark, path).CollectAsync(ct).ConfigureAwait(false))[0].Get<long>("version");
+
+    private static DataFrame LatestVersion(SparkSession spark, string path) => DeltaTable.ForPath(spark, path).History(1).Select("version");
 
     /// <summary>The table at <paramref name="path"/> as of <paramref name="version"/> (time travel).</summary>
     public static DataFrame ReadAt(SparkSession spark, string path, long version) =>

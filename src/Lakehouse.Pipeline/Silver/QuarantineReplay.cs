@@ -39,9 +39,9 @@ internal static class QuarantineReplay
         }
 
         await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
-        var version = await SilverProgress.LatestVersionAsync(spark, quarantinePath, ct).ConfigureAwait(false);
+        var version = await DeltaTables.LatestVersionAsync(spark, quarantinePath, ct).ConfigureAwait(false);
         ctx.Report.InputVersion = version;
-        var quarantine = spark.Read.Format("delta").Option("versionAsOf", version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(quarantinePath);
+        var quarantine = DeltaTables.ReadAt(spark, quarantinePath, version);
         var rowColumns = (await quarantine.ColumnsAsync(ct).ConfigureAwait(false)).Where(c => !SilverColumns.QuarantineOnly.Contains(c)).ToList();
         var rawColumns = rowColumns.Where(c => !BronzeColumns.All.Contains(c)).ToList();
         var lineage = rowColumns.Where(BronzeColumns.All.Contains).ToList();
@@ -85,7 +85,7 @@ internal static class QuarantineReplay
             .ExecuteAsync(ct).ConfigureAwait(false);
 
         ctx.Report.RecordsWritten = written;
-        ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, ctx.TablePath(source.SilverTable), ct).ConfigureAwait(false);
+        ctx.Report.TableVersion = await DeltaTables.LatestVersionAsync(spark, ctx.TablePath(source.SilverTable), ct).ConfigureAwait(false);
         ctx.Log.Information(
             "quarantine replay {Source}: {Rows} quarantined rows, {Replayed} replayed ({Written} written, {Deleted} deleted in silver, {Dropped} dropped), {Failing} still failing",
             source.Name, read, read - failing, written, deleted, dropped, failing);

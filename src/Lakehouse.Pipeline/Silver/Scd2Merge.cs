@@ -176,7 +176,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
 
     private async Task<DataFrame> PinnedAsync(string path, CancellationToken ct)
     {
-        var version = await SilverProgress.LatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false);
-        return ctx.Spark.Read.Format("delta").Option("versionAsOf", version.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(path);
+        var version = await DeltaTables.LatestVersionAsync(ctx.Spark, path, ct).ConfigureAwait(false);
+        return DeltaTables.ReadAt(ctx.Spark, path, version);
     }
 }

@@ -36,7 +36,7 @@ internal static class SilverJob
             return;
         }
 
-        var bronze = spark.Read.Format("delta").Option("versionAsOf", bronzeVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)).Load(bronzePath);
+        var bronze = DeltaTables.ReadAt(spark, bronzePath, bronzeVersion);
         var fresh = last is null ? bronze : bronze.Filter(Col(BronzeColumns.BatchId) > Lit(last.BronzeBatch));
         var maxBatch = (await fresh.Agg(Max(Col(BronzeColumns.BatchId)).Alias("b")).CollectAsync(ct).ConfigureAwait(false))[0].Get<long?>("b");
         if (maxBatch is null)
@@ -89,6 +89,6 @@ internal static class SilverJob
         ctx.Log.Information(
             "silver {Source}: bronze v{Version} batches to {Batch}: {Rows} rows, {Written} written, {Deleted} deleted, {Quarantined} quarantined, {Dropped} dropped",
             source.Name, bronzeVersion, maxBatch, rows, written, deleted, quarantined, dropped);
-        ctx.Report.TableVersion = await SilverProgress.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
+        ctx.Report.TableVersion = await DeltaTables.LatestVersionAsync(spark, silverPath, ct).ConfigureAwait(false);
     }
 }

@@ -33,13 +33,6 @@ internal sealed record SilverProgress(long BronzeVersion, long BronzeBatch)
         return null;
     }
 
-    /// <summary>The latest version of the table at <paramref name="path"/>.</summary>
-    public static async Task<long> LatestVersionAsync(SparkSession spark, string path, CancellationToken ct)
-    {
-        var rows = await DeltaTable.ForPath(spark, path).History(1).Select("version").CollectAsync(ct).ConfigureAwait(false);
-        return rows[0].Get<long>("version");
-    }
-
     private static SilverProgress? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
