@@ -13,6 +13,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 {
     private int _aliases;
 
+    // DESCRIBE answers by statement text, for this translation only: a leaf at the root of a plan (spark.sql, a Delta
+    // DML's result rows) is described for its names and again, unchanged, for its types. Nothing a translation does
+    // changes what an identical statement binds to: the tables it creates (local data, cached results, a MERGE's
+    // source) have new names, and a Delta read names its data files, which are never rewritten in place.
+    private readonly Dictionary<string, IReadOnlyList<(string Name, string Type)>> _described = new(StringComparer.Ordinal);
+
     /// <summary>Translates a relation.</summary>
     public Frame Translate(Relation r) => context.Cached(r, TranslateNode) ?? TranslateNode(r);
 
@@ -55,7 +61,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     /// </summary>
     public (string Sql, IReadOnlyList<(string Name, string Type)> Types) Output(Frame frame)
     {
-        var types = context.Describe(frame.Sql);
+        var types = Describe(frame.Sql);
         var alias = NextAlias();
         var output = new List<(string Name, string Type)>(frame.Columns.Count);
         var cols = frame.Columns.Select((c, i) =>
@@ -72,7 +78,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     public Frame Leaf(SourceSql source)
     {
         var sql = source.Sql;
-        var names = source.Columns ?? context.Describe(sql).Select(d => d.Name).ToList();
+        var names = source.Columns ?? Describe(sql).Select(d => d.Name).ToList();
         var physical = Frame.UniquePhysical(names);
         if (!physical.SequenceEqual(names, StringComparer.Ordinal))
         {
@@ -90,6 +96,17 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private string NextAlias() => $"t{++_aliases}";
 
+    private IReadOnlyList<(string Name, string Type)> Describe(string sql)
+    {
+        if (!_described.TryGetValue(sql, out var described))
+        {
+            described = context.Describe(sql);
+            _described[sql] = described;
+        }
+
+        return described;
+    }
+
     private SqlSettings Settings => context.Settings;
 
     private Scope ScopeOf(string alias, Frame input) => Scope.Of(alias, input, Settings.CaseSensitive);
@@ -98,7 +115,7 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
     public ExpressionTranslator Expressions(Scope scope) => new(scope, Settings, sql =>
     {
         var from = scope.Inputs.Count == 0 ? "" : " FROM " + string.Join(", ", scope.Inputs.Select(i => $"({i.Frame.Sql}) AS {SqlText.Ident(i.Alias)}"));
-        var described = context.Describe($"SELECT {sql} AS v{from}");
+        var described = Describe($"SELECT {sql} AS v{from}");
         return described.Count == 1 ? described[0].Type : null;
     });
 
