@@ -15,13 +15,6 @@ internal sealed class Customer360Model : GoldModel
 
     public override IReadOnlyList<string> Inputs { get; } = ["silver.orders", "silver.customers"];
 
-    // A customer's row reads its own customer row and its own orders.
-    internal override GoldKeying Keying { get; } = new("customer_id", new Dictionary<string, Column>
-    {
-        ["silver.orders"] = Col("customer_id"),
-        ["silver.customers"] = Col("customer_id"),
-    });
-
     internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table)
     {
         var perCustomer = RevenueOrders(table)

@@ -13,14 +13,9 @@ internal sealed class DailyRevenueModel : GoldModel
 
     public override IReadOnlyList<string> Inputs { get; } = ["silver.orders"];
 
-    // A day's row reads the orders placed on that day.
-    internal override GoldKeying Keying { get; } = new("order_date", new Dictionary<string, Column> { ["silver.orders"] = OrderDate });
-
-    private static Column OrderDate => ToDate(Col("order_ts"));
-
     internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table) =>
         RevenueOrders(table)
-            .Select(OrderDate.Alias("order_date"), Col("amount"), Col("customer_id"))
+            .Select(ToDate(Col("order_ts")).Alias("order_date"), Col("amount"), Col("customer_id"))
             .GroupBy("order_date")
             .Agg(
                 Money(Sum(Col("amount"))).Alias("revenue"),

@@ -7,58 +7,30 @@ namespace Lakehouse.Pipeline.Gold;
 
 /// <summary>
 /// What a gold table was built from, recorded in its overwrite commit's <c>commitInfo.userMetadata</c> (JSON
-/// <c>{"gold_inputs":{"silver.orders":12,…},"as_of":"2026-11-23","definition":"…","settings":"…","gold_input_times":{…},"run_id":"…"}</c>):
-/// the version of every input it read, the UTC date its ages are measured to, the build of the model code and the
-/// settings the rows depend on. A model whose newest commit records the same would be rebuilt into the same rows, so
-/// the gold job skips it. The commit time of each input version lets a later run tell that an input is still the same
-/// table (a table removed and written again restarts its versions).
+/// <c>{"gold_inputs":{"silver.orders":12,…},"as_of":"2026-11-23","definition":"…","run_id":"…"}</c>): the version of
+/// every input it read, the UTC date its ages are measured to, and the build of the model code. A model whose newest
+/// commit records the same three would be rebuilt into the same rows, so the gold job skips it.
 /// </summary>
 /// <param name="Inputs">Input table name → the version read.</param>
 /// <param name="AsOf">The UTC date of the model's clock (models measure ages to it).</param>
 /// <param name="Definition">The identity of the compiled model code (its module version id, which a deterministic build
 /// changes whenever the code changes).</param>
-/// <param name="Settings">What else the rows or the key-by-key update depend on (<see cref="GoldSettings"/>: the session
-/// time zone, and how the inputs' sources key and clean their rows); null in records written before it existed.</param>
-/// <param name="InputTimes">Input table name → the commit time of the version read, in Unix milliseconds.</param>
-internal sealed record GoldBuild(
-    IReadOnlyDictionary<string, long> Inputs, DateOnly AsOf, string Definition, string? Settings = null, IReadOnlyDictionary<string, long>? InputTimes = null)
+internal sealed record GoldBuild(IReadOnlyDictionary<string, long> Inputs, DateOnly AsOf, string Definition)
 {
     /// <summary>The identity of the model code in this process.</summary>
     public static string CurrentDefinition { get; } = typeof(GoldBuild).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
-    /// <param name="runId">The run that writes the commit.</param>
-    /// <param name="updatedKeys">For a key-by-key update, how many keys it recomputed (recorded as <c>updated_keys</c>);
-    /// null for a full build.</param>
-    public string ToJson(string runId, long? updatedKeys = null)
+    public string ToJson(string runId) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        var json = new Dictionary<string, object>
-        {
-            ["gold_inputs"] = Inputs.OrderBy(i => i.Key, StringComparer.Ordinal).ToDictionary(i => i.Key, i => i.Value),
-            ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["definition"] = Definition,
-            ["run_id"] = runId,
-        };
-        if (Settings is not null)
-        {
-            json["settings"] = Settings;
-        }
+        ["gold_inputs"] = Inputs.OrderBy(i => i.Key, StringComparer.Ordinal).ToDictionary(i => i.Key, i => i.Value),
+        ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["definition"] = Definition,
+        ["run_id"] = runId,
+    });
 
-        if (InputTimes is not null)
-        {
-            json["gold_input_times"] = InputTimes.OrderBy(i => i.Key, StringComparer.Ordinal).ToDictionary(i => i.Key, i => i.Value);
-        }
-
-        if (updatedKeys is { } keys)
-        {
-            json["updated_keys"] = keys;
-        }
-
-        return JsonSerializer.Serialize(json);
-    }
-
-    /// <summary>Whether both record the same inputs at the same versions, date, definition and settings.</summary>
+    /// <summary>Whether both record the same inputs at the same versions, date and definition.</summary>
     public bool SameAs(GoldBuild other) =>
-        AsOf == other.AsOf && Definition == other.Definition && Settings == other.Settings && Inputs.Count == other.Inputs.Count
+        AsOf == other.AsOf && Definition == other.Definition && Inputs.Count == other.Inputs.Count
         && Inputs.All(i => other.Inputs.TryGetValue(i.Key, out var v) && v == i.Value);
 
     /// <summary>The build recorded by the newest commit of the gold table at <paramref name="path"/> (with that
@@ -89,36 +61,23 @@ internal sealed record GoldBuild(
                 return null;
             }
 
-            var versions = Longs(inputs);
-            if (versions is null)
+            var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var input in inputs.EnumerateObject())
             {
-                return null;
+                if (!input.Value.TryGetInt64(out var v))
+                {
+                    return null;
+                }
+
+                versions[input.Name] = v;
             }
 
-            var settings = root.TryGetProperty("settings", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var times = root.TryGetProperty("gold_input_times", out var t) && t.ValueKind == JsonValueKind.Object ? Longs(t) : null;
-            return new GoldBuild(versions, date, def, settings, times);
+            return new GoldBuild(versions, date, def);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // Someone else's metadata (a maintenance commit with a note): not a gold build.
             return null;
         }
-    }
-
-    private static Dictionary<string, long>? Longs(JsonElement map)
-    {
-        var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var entry in map.EnumerateObject())
-        {
-            if (!entry.Value.TryGetInt64(out var v))
-            {
-                return null;
-            }
-
-            values[entry.Name] = v;
-        }
-
-        return values;
     }
 }

@@ -2,7 +2,6 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
-using Lakehouse.Spark;
 
 namespace Lakehouse.Pipeline.Gold;
 
@@ -11,8 +10,7 @@ namespace Lakehouse.Pipeline.Gold;
 /// fails and the gold table stays at its previous version), then written with mode overwrite — one commit, so
 /// readers see the old table or the new one, never a mix. Inputs that are SCD type 2 silver tables are read as their
 /// current rows. The commit records what it was built from (<see cref="GoldBuild"/>); when the newest commit already
-/// records the same build, the model is not rebuilt, and when its inputs changed only by batches of the silver job,
-/// only the keys those batches touched are recomputed (<see cref="GoldIncremental"/>), still in one overwrite commit.
+/// records the same build, the model is not rebuilt.
 /// </summary>
 internal static class GoldJob
 {
@@ -37,45 +35,32 @@ internal static class GoldJob
         var spark = ctx.Spark;
         var now = ctx.Settings.Interval?.End ?? ctx.Now;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        var times = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var input in model.Inputs)
         {
-            (versions[input], times[input]) = await DeltaTables.LatestCommitAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
+            versions[input] = await DeltaTables.LatestVersionAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
         }
 
-        var settings = await GoldSettings.ReadAsync(ctx, model.Inputs, ct).ConfigureAwait(false);
-        var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition, settings, times);
+        var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
         var path = ctx.TablePath(modelConfig.Table);
-        var last = await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false);
-        if (last is { } same && same.Build.SameAs(build))
+        if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
         {
             // Same inputs at the same versions, same date and code: a rebuild would write the same rows.
-            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, same.Version,
+            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
                 string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
-            ctx.Report.TableVersion = same.Version;
+            ctx.Report.TableVersion = last.Version;
             return;
         }
 
         // Inputs are read at the versions recorded with the build, so the record says exactly what the table holds.
         // An SCD2 silver table is read as its current rows, which is what a latest-only silver table holds.
         var history = Scd2Tables.Of(ctx.Config);
-        DataFrame Read(string t, long version)
+        var frame = model.Build(t =>
         {
-            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), version);
+            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), versions.TryGetValue(t, out var v)
+                ? v
+                : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"));
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
-        }
-
-        if (last is { } earlier
-            && await GoldIncremental.TryRunAsync(ctx, model, earlier, build, Read, path, now, ct).ConfigureAwait(false) is { } written)
-        {
-            ctx.Report.RecordsWritten = written;
-            ctx.Report.TableVersion = await DeltaTables.LatestVersionAsync(spark, path, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var frame = model.Build(t => Read(t, versions.TryGetValue(t, out var v)
-            ? v
-            : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]")), now);
+        }, now);
         await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
             .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
             .SaveAsync(path, ct).ConfigureAwait(false);

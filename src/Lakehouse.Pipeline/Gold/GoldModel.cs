@@ -11,10 +11,6 @@ internal abstract class GoldModel : IGoldModel
 
     public abstract IReadOnlyList<string> Inputs { get; }
 
-    /// <summary>How the model's rows follow from its inputs key by key (the gold job may then recompute only the changed
-    /// keys); null for a model that must be rebuilt whole, such as a ranking over all rows.</summary>
-    internal virtual GoldKeying? Keying => null;
-
     public DataFrame Build(SparkSession spark, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(spark);

@@ -14,13 +14,6 @@ internal sealed class ProductPerformanceModel : GoldModel
 
     public override IReadOnlyList<string> Inputs { get; } = ["silver.orders", "silver.products"];
 
-    // A product's row reads its own product row and the orders of it.
-    internal override GoldKeying Keying { get; } = new("product_id", new Dictionary<string, Column>
-    {
-        ["silver.orders"] = Col("product_id"),
-        ["silver.products"] = Col("product_id"),
-    });
-
     internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table)
     {
         var perProduct = RevenueOrders(table)

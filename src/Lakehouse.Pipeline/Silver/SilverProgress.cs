@@ -33,7 +33,7 @@ internal sealed record SilverProgress(long BronzeVersion, long BronzeBatch)
         return null;
     }
 
-    internal static SilverProgress? Parse(string? json)
+    private static SilverProgress? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
