@@ -36,7 +36,9 @@ try
         [
             ("scan+filter+group-by, DuckDB directly", () => Task.FromResult(BenchData.DirectQuery(duck, parquet))),
             ("scan+filter+group-by, embedded engine", () => grouped.CollectAsync()),
-        ], runs));
+        ], runs, settleJit: true, onSettled: (rounds, quiet) => Console.WriteLine(quiet
+            ? $"Warm-up: {rounds} rounds of both cases, until two in a row left the JIT quiet.\n"
+            : $"Warm-up: {rounds} rounds of both cases; the JIT was still compiling (timings include its background work).\n")));
     }
 
     // 2. The fixed cost of one action: a one-row query, in process.
