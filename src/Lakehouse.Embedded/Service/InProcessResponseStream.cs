@@ -5,7 +5,7 @@ namespace Lakehouse.Embedded.Service;
 
 /// <summary>
 /// The response stream of an in-process server-streaming call: the service writes, the client reads. A few responses
-/// are buffered; a writer that gets ahead of the reader waits, as HTTP/2 flow control makes a server wait.
+/// are buffered; a writer that gets ahead of the reader waits, as HTTP/2 flow control makes a server's writer wait.
 /// </summary>
 internal sealed class InProcessResponseStream<T>(InProcessCall call) : IServerStreamWriter<T>, IAsyncStreamReader<T>
     where T : class
