@@ -6,8 +6,9 @@ using Lakehouse.Embedded.Bench;
 using Lakehouse.Spark;
 using static Lakehouse.Spark.Functions;
 
-// Embedded engine benchmarks (issue 3): overhead against DuckDB alone on a Parquet scan + filter + group-by, the
-// fixed cost of one action in process, and the Arrow result throughput of the gRPC server.
+// Embedded engine benchmarks (issue 3): overhead against DuckDB alone on a Parquet scan + filter + group-by and the
+// fixed cost of one action, both through Remote("local") (the engine in process), and the Arrow result throughput of
+// the engine's gRPC server (ConnectServer on loopback).
 // Usage: dotnet run -c Release --project bench/Lakehouse.Embedded.Bench [-- --rows N] [-- --runs R]
 var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(long.Parse).FirstOrDefault(10_000_000);
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(5);
@@ -26,7 +27,7 @@ try
     EmbeddedEngine.RegisterLocal(new EmbeddedOptions { Warehouse = Path.Combine(root, "warehouse") });
     await using var spark = await SparkSession.Builder().Remote("local").CreateAsync();
 
-    // 1. Scan + filter + group-by: DuckDB alone and the same through the engine (plan → SQL → Arrow over gRPC),
+    // 1. Scan + filter + group-by: DuckDB alone and the same through the engine (plan → SQL → Arrow batches → rows),
     // run alternately so that both see the same machine.
     using (var duck = new DuckDBConnection("DataSource=:memory:"))
     {
@@ -36,15 +37,19 @@ try
         [
             ("scan+filter+group-by, DuckDB directly", () => Task.FromResult(BenchData.DirectQuery(duck, parquet))),
             ("scan+filter+group-by, embedded engine", () => grouped.CollectAsync()),
-        ], runs));
+        ], runs, settleJit: true, onSettled: (rounds, quiet) => Console.WriteLine(quiet
+            ? $"Warm-up: {rounds} rounds of both cases, until two in a row left the JIT quiet.\n"
+            : $"Warm-up: {rounds} rounds of both cases; the JIT was still compiling (timings include its background work).\n")));
     }
 
     // 2. The fixed cost of one action: a one-row query, in process.
     var tiny = spark.Range(0, 1);
     results.Add(await Measure.RunAsync("one-row action (fixed cost)", () => tiny.CollectAsync(), Math.Max(runs, 20), warmups: 3));
 
-    // 3. Arrow result throughput: every row of the file streamed to the client as Arrow batches.
-    var all = spark.Read.Parquet(parquet);
+    // 3. Arrow result throughput of the gRPC server: every row of the file streamed to a client over loopback.
+    await using var server = await ConnectServer.StartAsync(new ConnectServerOptions { Port = 0, Engine = new EmbeddedOptions { Warehouse = Path.Combine(root, "warehouse") } });
+    await using var remote = await SparkSession.Builder().Remote(server.ConnectionString).CreateAsync();
+    var all = remote.Read.Parquet(parquet);
     var streamed = await Measure.RunAsync("stream all rows as Arrow", async () =>
     {
         long n = 0;

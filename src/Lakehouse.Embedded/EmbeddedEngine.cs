@@ -1,18 +1,17 @@
-using Grpc.Core;
-using Grpc.Net.Client;
+using Lakehouse.Embedded.Service;
 using Lakehouse.Spark.Connect;
 
 namespace Lakehouse.Embedded;
 
 /// <summary>
 /// Makes <c>SparkSession.Builder().Remote("local")</c> run on the embedded engine: <see cref="RegisterLocal"/>
-/// registers a transport that starts one server in this process on a free loopback port (on first use) and connects
-/// sessions to it.
+/// registers a transport that hands Spark Connect calls to the engine in this process, without a socket or HTTP/2
+/// (<see cref="ConnectServer"/> is the engine behind a real gRPC port).
 /// </summary>
 public static class EmbeddedEngine
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static ConnectServer? _server;
+    private static readonly Lock Gate = new();
+    private static InProcessTransport? _engine;
 
     /// <summary>Registers the embedded engine as the <c>local</c> transport of Lakehouse.Spark.</summary>
     /// <param name="options">Engine settings (warehouse, time zone); defaults when null. The first session started fixes them for the process.</param>
@@ -21,28 +20,14 @@ public static class EmbeddedEngine
 
     private sealed class LocalTransport(EmbeddedOptions options) : ISparkConnectTransport
     {
-        public ChannelBase Open(SparkConnectionString connection)
+        public Grpc.Core.ChannelBase Open(SparkConnectionString connection)
         {
-            var server = Server(options);
-            return GrpcChannel.ForAddress($"http://127.0.0.1:{server.Port}", new GrpcChannelOptions
+            lock (Gate)
             {
-                MaxReceiveMessageSize = connection.MaxMessageSize,
-                MaxSendMessageSize = connection.MaxMessageSize,
-                MaxRetryAttempts = 0,
-            });
-        }
+                _engine ??= new InProcessTransport(options);
+            }
 
-        private static ConnectServer Server(EmbeddedOptions options)
-        {
-            Gate.Wait();
-            try
-            {
-                return _server ??= ConnectServer.StartAsync(new ConnectServerOptions { Port = 0, Engine = options }).GetAwaiter().GetResult();
-            }
-            finally
-            {
-                Gate.Release();
-            }
+            return _engine.Open(connection);
         }
     }
 }

@@ -34,13 +34,15 @@ internal sealed class ConnectMethodProvider : IServiceMethodProvider<EmbeddedCon
 
     private static Marshaller<T> Marshaller<T>()
         where T : class, IMessage<T>, new() =>
-        Marshallers.Create(
-            m => m.ToByteArray(),
-            bytes =>
-            {
-                var input = CodedInputStream.CreateWithLimits(new MemoryStream(bytes), int.MaxValue, RecursionLimit);
-                var message = new T();
-                message.MergeFrom(input);
-                return message;
-            });
+        Marshallers.Create(m => m.ToByteArray(), Parse<T>);
+
+    /// <summary>Parses a request as the server does, with <see cref="RecursionLimit"/>.</summary>
+    public static T Parse<T>(byte[] bytes)
+        where T : class, IMessage<T>, new()
+    {
+        var input = CodedInputStream.CreateWithLimits(new MemoryStream(bytes), int.MaxValue, RecursionLimit);
+        var message = new T();
+        message.MergeFrom(input);
+        return message;
+    }
 }
