@@ -1,0 +1,70 @@
+using Lakehouse.Delta.Actions;
+using Lakehouse.Delta.Schema;
+using Lakehouse.Embedded.Sql;
+
+namespace Lakehouse.Embedded.Delta;
+
+/// <summary>Pass 2 of a MERGE with deletion vectors (<see cref="DeletionVectorMerge"/>).</summary>
+internal sealed partial class MergeJoin
+{
+    /// <summary>The changed-rows column holding the target row's file (NULL for an inserted row).</summary>
+    public const string ChangedFile = "__lakehouse_changed_file";
+
+    /// <summary>The changed-rows column holding the target row's position in its file (<c>file_row_number</c>).</summary>
+    public const string ChangedPosition = "__lakehouse_changed_pos";
+
+    /// <summary>
+    /// Pass 2 for merge-on-read: only the rows the MERGE changes — every target row of the touched files that a clause
+    /// updates or deletes, with its file and position and, for an update, its new values, and every inserted source
+    /// row — in the final schema's columns plus <see cref="ChangedFile"/>, <see cref="ChangedPosition"/>, the clause
+    /// code and the in-target marker. Rows no clause changes are not kept: the files keep them, and the positions this
+    /// query yields go into the files' deletion vectors. The target is kept whole only when a not-matched-by-source
+    /// clause must see its unmatched rows, the source only when something is inserted.
+    /// </summary>
+    /// <param name="touched">The files with a row that is updated or deleted.</param>
+    /// <param name="matchedElsewhere">Files not touched that hold a match: their source rows are matched, not inserted.</param>
+    /// <param name="inserts">Whether any source row is inserted.</param>
+    /// <param name="fields">The final schema.</param>
+    public string ChangedRows(IReadOnlyList<AddFile> touched, IReadOnlyList<AddFile> matchedElsewhere, bool inserts, IReadOnlyList<StructField> fields)
+    {
+        var inTarget = $"{_t}.{TargetMarker} IS NOT NULL";
+        var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: true, positions: true)})";
+        var source = SqlText.Ident(sourceTable);
+        var veto = "";
+        if (inserts && matchedElsewhere.Count > 0)
+        {
+            var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, session.Rows, rowIds: false);
+            source = $"(SELECT *, rowid IN (SELECT {_s}.rowid FROM ({other}) AS {_t} JOIN {source} AS {_s} ON ({condition})) AS __lakehouse_elsewhere FROM {source})";
+            veto = $"{_s}.__lakehouse_elsewhere";
+        }
+
+        var code = Code(inTarget, veto);
+        var existing = snapshot.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var setters = clauses.Where(x => x.Action != MergeActionKind.Delete).ToList();
+        var columns = fields.Select(f =>
+        {
+            var current = existing.Contains(f.Name) ? $"{_t}.{SqlText.Ident(f.Name)}" : "NULL";
+            var cases = string.Concat(setters.Select(u => u.Action == MergeActionKind.Insert
+                ? $"WHEN {u.Code} THEN {u.Values.GetValueOrDefault(f.Name, "NULL")} "
+                : u.Values.TryGetValue(f.Name, out var v) ? $"WHEN {u.Code} THEN {v} " : ""));
+            return $"CAST({(cases.Length == 0 ? current : $"CASE {code} {cases}ELSE {current} END")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
+        });
+
+        // A target row matched by several source rows appears once per pair, but at most one pair changes it (pass 1
+        // checked), except when every matched clause deletes: then the caller's positions are a set.
+        var rows = $"SELECT {string.Join(", ", columns)}, {_t}.{DeltaScanSql.FileColumn} AS {ChangedFile}, {_t}.{DeltaScanSql.PositionColumn} AS {ChangedPosition}, "
+                 + $"{code} AS {CodeColumn}, {inTarget} AS {TargetMarker} "
+                 + $"FROM ({scan}) AS {_t} {JoinType(CountsInserts, inserts)} {source} AS {_s} ON ({condition})";
+        return $"SELECT * FROM ({rows}) "
+             + $"WHERE CASE WHEN {TargetMarker} THEN {In(CodeColumn, c => !c.IsNotMatched)} ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
+    }
+
+    /// <summary>Over <see cref="ChangedRows"/>' result: the rows to write (updated and inserted), in the final schema's columns.</summary>
+    public string WrittenRows(string changedTable, IReadOnlyList<StructField> fields) =>
+        $"SELECT {string.Join(", ", fields.Select(f => SqlText.Ident(f.Name)))} FROM {SqlText.Ident(changedTable)} "
+        + $"WHERE NOT {TargetMarker} OR {In(CodeColumn, c => c.Action == MergeActionKind.Update)}";
+
+    /// <summary>Over <see cref="ChangedRows"/>' result: the distinct (file, position) of the target rows updated or deleted.</summary>
+    public static string ChangedPositions(string changedTable) =>
+        $"SELECT DISTINCT {ChangedFile}, {ChangedPosition} FROM {SqlText.Ident(changedTable)} WHERE {TargetMarker}";
+}
