@@ -126,16 +126,17 @@ internal static class DeletionVectorMerge
         foreach (var batch in session.QueryAsync(MergeJoin.ChangedPositions(changed), CancellationToken.None).ToBlockingEnumerable())
         {
             var files = batch.Column(0);
-            var rows = (Int64Array)batch.Column(1);
+            var lists = (ListArray)batch.Column(1);
+            var values = (Int64Array)lists.Values;
             for (var i = 0; i < batch.Length; i++)
             {
-                var file = (string)ArrowResults.Value(files, i)!;
-                if (!positions.TryGetValue(file, out var list))
+                var list = new List<long>(lists.GetValueLength(i));
+                for (var j = lists.ValueOffsets[i]; j < lists.ValueOffsets[i + 1]; j++)
                 {
-                    positions[file] = list = [];
+                    list.Add(values.GetValue(j)!.Value);
                 }
 
-                list.Add(rows.GetValue(i)!.Value);
+                positions[(string)ArrowResults.Value(files, i)!] = list;
             }
         }
 

@@ -39,24 +39,29 @@ internal sealed partial class MergeJoin
         }
 
         var code = Code(inTarget, veto);
+
+        // A target row matched by several source rows appears once per pair, but at most one pair changes it (pass 1
+        // checked), except when every matched clause deletes: then the caller's positions are a set.
+        var rows = $"SELECT {Values(fields, code)}, {_t}.{DeltaScanSql.FileColumn} AS {ChangedFile}, {_t}.{DeltaScanSql.PositionColumn} AS {ChangedPosition}, "
+                 + $"{code} AS {CodeColumn}, {inTarget} AS {TargetMarker} "
+                 + $"FROM ({scan}) AS {_t} {JoinType(CountsInserts, inserts)} {source} AS {_s} ON ({condition})";
+        return $"SELECT * FROM ({rows}) "
+             + $"WHERE CASE WHEN {TargetMarker} THEN {In(CodeColumn, c => !c.IsNotMatched)} ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
+    }
+
+    /// <summary>The final schema's columns as the clause whose code <paramref name="code"/> computes leaves them.</summary>
+    private string Values(IReadOnlyList<StructField> fields, string code)
+    {
         var existing = snapshot.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var setters = clauses.Where(x => x.Action != MergeActionKind.Delete).ToList();
-        var columns = fields.Select(f =>
+        return string.Join(", ", fields.Select(f =>
         {
             var current = existing.Contains(f.Name) ? $"{_t}.{SqlText.Ident(f.Name)}" : "NULL";
             var cases = string.Concat(setters.Select(u => u.Action == MergeActionKind.Insert
                 ? $"WHEN {u.Code} THEN {u.Values.GetValueOrDefault(f.Name, "NULL")} "
                 : u.Values.TryGetValue(f.Name, out var v) ? $"WHEN {u.Code} THEN {v} " : ""));
             return $"CAST({(cases.Length == 0 ? current : $"CASE {code} {cases}ELSE {current} END")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
-        });
-
-        // A target row matched by several source rows appears once per pair, but at most one pair changes it (pass 1
-        // checked), except when every matched clause deletes: then the caller's positions are a set.
-        var rows = $"SELECT {string.Join(", ", columns)}, {_t}.{DeltaScanSql.FileColumn} AS {ChangedFile}, {_t}.{DeltaScanSql.PositionColumn} AS {ChangedPosition}, "
-                 + $"{code} AS {CodeColumn}, {inTarget} AS {TargetMarker} "
-                 + $"FROM ({scan}) AS {_t} {JoinType(CountsInserts, inserts)} {source} AS {_s} ON ({condition})";
-        return $"SELECT * FROM ({rows}) "
-             + $"WHERE CASE WHEN {TargetMarker} THEN {In(CodeColumn, c => !c.IsNotMatched)} ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
+        }));
     }
 
     /// <summary>Over <see cref="ChangedRows"/>' result: the rows to write (updated and inserted), in the final schema's columns.</summary>
@@ -64,7 +69,8 @@ internal sealed partial class MergeJoin
         $"SELECT {string.Join(", ", fields.Select(f => SqlText.Ident(f.Name)))} FROM {SqlText.Ident(changedTable)} "
         + $"WHERE NOT {TargetMarker} OR {In(CodeColumn, c => c.Action == MergeActionKind.Update)}";
 
-    /// <summary>Over <see cref="ChangedRows"/>' result: the distinct (file, position) of the target rows updated or deleted.</summary>
+    /// <summary>Over <see cref="ChangedRows"/>' result: per file, the positions of its target rows updated or
+    /// deleted (repeated when every matched clause deletes; the vector writer takes a set), as one list per file.</summary>
     public static string ChangedPositions(string changedTable) =>
-        $"SELECT DISTINCT {ChangedFile}, {ChangedPosition} FROM {SqlText.Ident(changedTable)} WHERE {TargetMarker}";
+        $"SELECT {ChangedFile}, list({ChangedPosition}) FROM {SqlText.Ident(changedTable)} WHERE {TargetMarker} GROUP BY {ChangedFile}";
 }
