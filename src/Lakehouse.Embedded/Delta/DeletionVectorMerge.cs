@@ -80,7 +80,12 @@ internal static class DeletionVectorMerge
             .ToList();
         var writes = updated > 0 || plan.MayInsert;
         var rowsSql = writes ? join.WrittenRows(changed, plan.Fields) : null;
-        var updates = DeletionVectorDml.Mark(snapshot.TablePath, marked);
+        List<Lakehouse.Delta.Data.Writing.DeletionVectorUpdate> updates;
+        using (new TraceScope("merge-dv-vectors", Trace.Start(), snapshot.TablePath))
+        {
+            updates = DeletionVectorDml.Mark(snapshot.TablePath, marked);
+        }
+
         var dropped = updates.Where(u => u.Add is null).ToList();
         long inserted = 0;
         CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", plan.Parameters, [], rowsSql, plan.NewMetadata) { DeletionVectorUpdates = updates }, settings,

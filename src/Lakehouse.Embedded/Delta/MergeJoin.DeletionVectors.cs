@@ -27,9 +27,24 @@ internal sealed partial class MergeJoin
     /// <param name="fields">The final schema.</param>
     public string ChangedRows(IReadOnlyList<AddFile> touched, IReadOnlyList<AddFile> matchedElsewhere, bool inserts, IReadOnlyList<StructField> fields)
     {
+        var source = SqlText.Ident(sourceTable);
+        if (inserts && !CountsInserts)
+        {
+            // Only matched target rows change, so they come from an inner join, and the inserted rows from the source rows
+            // that match no row of a file with matches (the join of just the key columns), rather than from one outer join
+            // that carries every column of the touched files.
+            var matched = DeltaScanSql.Sql(snapshot, [.. touched, .. matchedElsewhere], session.Rows, rowIds: false);
+            var nulls = "SELECT " + string.Join(", ", snapshot.Schema.Fields.Select(f => $"CAST(NULL AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}"));
+            var insertCode = Code("FALSE");
+            var inserted = $"SELECT * FROM (SELECT {Values(fields, insertCode)}, CAST(NULL AS VARCHAR) AS {ChangedFile}, CAST(NULL AS BIGINT) AS {ChangedPosition}, "
+                         + $"{insertCode} AS {CodeColumn}, FALSE AS {TargetMarker} FROM {source} AS {_s}, ({nulls}) AS {_t} "
+                         + $"WHERE {_s}.rowid NOT IN (SELECT {_s}.rowid FROM ({matched}) AS {_t} JOIN {source} AS {_s} ON ({condition}))) "
+                         + $"WHERE {In(CodeColumn, c => c.IsNotMatched)}";
+            return $"{ChangedRows(touched, [], inserts: false, fields)} UNION ALL {inserted}";
+        }
+
         var inTarget = $"{_t}.{TargetMarker} IS NOT NULL";
         var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: true, positions: true)})";
-        var source = SqlText.Ident(sourceTable);
         var veto = "";
         if (inserts && matchedElsewhere.Count > 0)
         {
