@@ -7,7 +7,8 @@ using SparkDeltaTable = Lakehouse.Spark.Delta.DeltaTable;
 
 // MERGE of a 1% change batch into a table clustered by key, against (a) rewriting the whole table with the
 // change applied and (b) DuckDB reading only the files MERGE touched, joining and writing them back.
-// Usage: dotnet run -c Release --project bench/Lakehouse.Merge.Bench -- [--rows N] [--files F] [--runs R] [--case merge|rewrite|duckdb]
+// With --deletion-vectors, also the same MERGE on a copy with delta.enableDeletionVectors=true (merge-on-read).
+// Usage: dotnet run -c Release --project bench/Lakehouse.Merge.Bench -- [--rows N] [--files F] [--runs R] [--case merge|rewrite|duckdb] [--deletion-vectors]
 var rows = Option("--rows", 10_000_000);
 var files = Option("--files", 20);
 var runs = Option("--runs", 3);
@@ -73,6 +74,20 @@ try
             await joined.Write.Format("parquet").Mode("overwrite").SaveAsync(Path.Combine(root, "duck-out-" + Guid.NewGuid().ToString("N")));
         }),
     };
+    var deletionVectors = args.Contains("--deletion-vectors");
+    if (deletionVectors)
+    {
+        // The property is set on the copy before the clock starts (one commit, so the MERGE commits a plain version too).
+        cases.Add(new("MERGE (deletion vectors, pruned)", cases[0].Run)
+        {
+            Prepare = path =>
+            {
+                Lakehouse.Delta.DeltaTable.ForPath(path).SetProperties(new Dictionary<string, string> { ["delta.enableDeletionVectors"] = "true" });
+                return Task.CompletedTask;
+            },
+        });
+    }
+
     cases.RemoveAll(c => only is not null && !c.Name.StartsWith(only, StringComparison.OrdinalIgnoreCase));
 
     // One warm-up round (JIT, DuckDB caches), then --runs rounds. The cases take turns within a round, so a change in
@@ -114,6 +129,12 @@ try
     foreach (var c in cases)
     {
         Console.WriteLine($"{c.Name,-40} median {Median(c.Times),6:F0} ms (min {c.Times.Min():F0}, max {c.Times.Max():F0}), process CPU median {Median(c.CpuTimes):F0} ms   {c.Summary}, {c.Written:N0} bytes written");
+    }
+
+    if (deletionVectors && cases.Count >= 2 && cases[0].Name.StartsWith("MERGE (copy", StringComparison.Ordinal) && cases[^1].Name.StartsWith("MERGE (deletion", StringComparison.Ordinal))
+    {
+        Console.WriteLine($"MERGE with deletion vectors / copy-on-write: {Median(cases[^1].Times) / Median(cases[0].Times):F2}× wall, {Median(cases[^1].CpuTimes) / Median(cases[0].CpuTimes):F2}× process CPU");
+        cases.RemoveAt(cases.Count - 1);
     }
 
     if (cases.Count == 4)

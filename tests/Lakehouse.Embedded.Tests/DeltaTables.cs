@@ -11,7 +11,12 @@ namespace Lakehouse.Embedded.Tests;
 internal static class DeltaTables
 {
     /// <summary>Writes one data file per VALUES list: the first creates the table, the others append.</summary>
-    public static async Task CreateAsync(SparkSession spark, string path, string[]? partitionBy, params string[] valueLists)
+    public static Task CreateAsync(SparkSession spark, string path, string[]? partitionBy, params string[] valueLists) =>
+        CreateAsync(spark, path, partitionBy, false, valueLists);
+
+    /// <summary>As <see cref="CreateAsync(SparkSession, string, string[], string[])"/>; with <paramref name="deletionVectors"/> the
+    /// first write creates the table with <c>delta.enableDeletionVectors=true</c> (a writer option, as Delta takes <c>delta.*</c> options).</summary>
+    public static async Task CreateAsync(SparkSession spark, string path, string[]? partitionBy, bool deletionVectors, params string[] valueLists)
     {
         for (var i = 0; i < valueLists.Length; i++)
         {
@@ -22,8 +27,26 @@ internal static class DeltaTables
                 writer = writer.PartitionBy(partitionBy);
             }
 
+            if (deletionVectors)
+            {
+                writer = writer.Option("delta.enableDeletionVectors", "true");
+            }
+
             await writer.SaveAsync(path);
         }
+    }
+
+    /// <summary>Rewrites one commit with its add actions' stats removed, as a writer that collects none would leave it.</summary>
+    public static void StripStatistics(string path, long version)
+    {
+        var file = Path.Combine(path, "_delta_log", $"{version:D20}.json");
+        var lines = File.ReadAllLines(file).Select(line =>
+        {
+            var action = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            (action["add"] as System.Text.Json.Nodes.JsonObject)?.Remove("stats");
+            return action.ToJsonString();
+        });
+        File.WriteAllText(file, string.Join("\n", lines) + "\n");
     }
 
     /// <summary>The rows of the latest version as "col|col|…" (NULL for nulls), sorted, read by Lakehouse.Delta (not DuckDB).</summary>

@@ -133,7 +133,7 @@ internal static class CopyOnWrite
     {
         // The query casts every column to its DuckDB type (Change.RowsSql), so the schema alone says whether DuckDB's
         // Parquet types read back as the table's types.
-        var direct = metadata.PartitionColumns.Count == 0 && snapshot.ColumnMapping == ColumnMappingMode.None && snapshot.Protocol.MinWriterVersion <= 2
+        var direct = metadata.PartitionColumns.Count == 0 && snapshot.ColumnMapping == ColumnMappingMode.None && CopyDataWriter.SupportsProtocol(snapshot.Protocol)
             && metadata.Schema.Fields.All(f => Equals(Sql.Types.FromDuckDb(Sql.Types.ToDuckDb(f.Type)), f.Type));
 
         if (!direct)

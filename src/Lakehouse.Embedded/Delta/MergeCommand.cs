@@ -130,6 +130,12 @@ internal static class MergeCommand
         // Pass 2: the rows of the touched files as the clauses leave them, and the inserted rows. When pass 1 did not
         // count the inserted rows, they are what pass 2 writes beyond the touched files' surviving rows.
         var mayInsert = join.CountsInserts ? counts.Inserted > 0 : clauses.Any(c => c.IsNotMatched);
+        if (DeletionVectorMerge.Applies(snapshot, touched))
+        {
+            return DeletionVectorMerge.Run(session, snapshot, new DeletionVectorMerge.Plan(join, files, touched, matchedElsewhere, mayInsert, finalFields, newMetadata,
+                Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted), settings, cancellationToken);
+        }
+
         var rowsSql = touched.Count == 0 && !mayInsert ? null
             : join.Output(touched, matchedElsewhere, mayInsert, files.Any(f => f.Pairs != f.PairedRows), finalFields);
         var keptTargetRows = join.CountsInserts ? 0 : RowsIn(session, snapshot, touched) - counts.MatchedDeleted;
@@ -160,6 +166,9 @@ internal static class MergeCommand
                 ["numTargetBytesAdded"] = adds.Sum(a => a.Size),
                 ["numTargetBytesRemoved"] = touched.Sum(a => a.Size),
                 ["numTargetChangeFilesAdded"] = 0,
+                ["numTargetDeletionVectorsAdded"] = 0,
+                ["numTargetDeletionVectorsRemoved"] = touched.Count(f => f.DeletionVector is not null),
+                ["numTargetDeletionVectorsUpdated"] = 0,
                 ["executionTimeMs"] = (long)(now - started).TotalMilliseconds,
                 ["scanTimeMs"] = (long)(rewriteStarted - scanStarted).TotalMilliseconds,
                 ["rewriteTimeMs"] = (long)(now - rewriteStarted).TotalMilliseconds,

@@ -22,7 +22,7 @@ namespace Lakehouse.Embedded.Delta;
 /// <param name="sourceTable">The materialized source; it has a <see cref="SourceMarker"/> column that is TRUE on every row.</param>
 /// <param name="targetAlias">The target alias the condition and clauses use.</param>
 /// <param name="sourceAlias">The source alias the condition and clauses use.</param>
-internal sealed class MergeJoin(EngineSession session, Snapshot snapshot, IReadOnlyList<MergeClause> clauses, string condition,
+internal sealed partial class MergeJoin(EngineSession session, Snapshot snapshot, IReadOnlyList<MergeClause> clauses, string condition,
     string sourceTable, string targetAlias, string sourceAlias)
 {
     /// <summary>A column of the materialized source, TRUE on every row, so a NULL says the join found no source row.</summary>

@@ -135,9 +135,10 @@ internal static class RowLevelCommand
             };
             if (useDv)
             {
-                metrics["numDeletionVectorsAdded"] = dvUpdates.Count(u => u.Add is not null && !u.ReplacesVector);
+                // As Delta counts them: a replaced vector is one added, one removed and one updated.
+                metrics["numDeletionVectorsAdded"] = dvUpdates.Count(u => u.Add is not null);
                 metrics["numDeletionVectorsUpdated"] = dvUpdates.Count(u => u.Add is not null && u.ReplacesVector);
-                metrics["numDeletionVectorsRemoved"] = dropped.Count(u => u.ReplacesVector) + touched.Count(f => f.DeletionVector is not null);
+                metrics["numDeletionVectorsRemoved"] = dvUpdates.Count(u => u.ReplacesVector) + touched.Count(f => f.DeletionVector is not null);
             }
 
             return metrics;

@@ -4,6 +4,7 @@ using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data;
 using Lakehouse.Delta.Data.Writing;
 using Lakehouse.Delta.Schema;
+using Lakehouse.Delta.TableFeatures;
 using Lakehouse.Embedded.Sql;
 
 namespace Lakehouse.Embedded.Execution;
@@ -44,6 +45,15 @@ internal static class CopyDataWriter
             Name: "string" or "integer" or "long" or "short" or "byte" or "boolean" or "date",
         });
     }
+
+    /// <summary>
+    /// Whether the protocol asks of a writer of new files no more than legacy writer version 2 does: version 2 or
+    /// lower, or version 7 whose writer features are the two that version implies plus <c>deletionVectors</c> (which
+    /// binds DML on existing files, not new files: PROTOCOL.md, Deletion Vectors, Writer Requirements).
+    /// </summary>
+    public static bool SupportsProtocol(Protocol protocol) =>
+        protocol.MinWriterVersion <= 2
+        || (protocol.MinWriterVersion == 7 && TableFeatureSupport.WriterFeaturesOf(protocol).All(f => f is "appendOnly" or "invariants" or "deletionVectors"));
 
     /// <summary>Writes the rows of <paramref name="sql"/> (the table's columns, in its order) under the table root.</summary>
     /// <param name="session">The session whose connection runs the COPY.</param>

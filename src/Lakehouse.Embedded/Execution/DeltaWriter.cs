@@ -107,7 +107,14 @@ internal static class DeltaWriter
         var described = session.Describe(sql);
         var schema = new StructType(described.Select(d => new StructField(d.Name, Types.FromDuckDb(d.Type) ?? PrimitiveType.String)));
         var partitionColumns = write.PartitioningColumns.Select(p => schema.Find(p)?.Name ?? throw Errors.UnresolvedColumn(p, schema.Fields.Select(f => f.Name))).ToList();
-        var configuration = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Delta's DataFrameWriter takes the options named delta.* as the new table's properties (DeltaDataSource).
+        var configuration = write.Options.Where(o => o.Key.StartsWith("delta.", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        if (new TableProperties(configuration).ColumnMappingMode != ColumnMappingMode.None)
+        {
+            throw Errors.Unsupported("column mapping option", "Creating a table with column mapping through a writer option; create it with DeltaTable.Create and then append");
+        }
+
         var txn = Transaction.StartCreate(table.Store, "WRITE", new Dictionary<string, string>
         {
             ["mode"] = write.Mode == WriteOperation.Types.SaveMode.Overwrite ? "Overwrite" : write.Mode == WriteOperation.Types.SaveMode.Append ? "Append" : "ErrorIfExists",
@@ -126,7 +133,7 @@ internal static class DeltaWriter
 
         try
         {
-            if (CopyDataWriter.Supports(metadata) && txn.Protocol is { MinWriterVersion: <= 2 })
+            if (CopyDataWriter.Supports(metadata) && txn.Protocol is { } protocol && CopyDataWriter.SupportsProtocol(protocol))
             {
                 StreamingDeltaWriter.AddAll(txn, CopyDataWriter.Write(session, table.TablePath, metadata, sql, ConstantPartition.Values(write.Input, metadata), cancellationToken));
             }

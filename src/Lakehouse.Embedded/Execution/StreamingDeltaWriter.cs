@@ -28,7 +28,7 @@ internal static class StreamingDeltaWriter
     public static bool TryWrite(EngineSession session, DeltaTable table, string sql, Relation input, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
     {
         var snapshot = table.Snapshot();
-        if (!CopyDataWriter.Supports(snapshot.Metadata) || options.ContainsKey("replaceWhere") || snapshot.Protocol.MinWriterVersion > 2)
+        if (!CopyDataWriter.Supports(snapshot.Metadata) || options.ContainsKey("replaceWhere") || !CopyDataWriter.SupportsProtocol(snapshot.Protocol))
         {
             return false;
         }

@@ -90,7 +90,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         var history = History(await PinnedAsync(ChangesPath, ct).ConfigureAwait(false), touched, columns);
         if (!silverExists)
         {
-            var write = history.Write.Format("delta").Mode("append")
+            var write = history.Write.Format("delta").Mode("append").Option(SilverMerge.DeletionVectorsOption, "true")
                 .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);
             if (metadata is not null)
             {

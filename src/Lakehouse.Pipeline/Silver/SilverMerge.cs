@@ -24,6 +24,14 @@ namespace Lakehouse.Pipeline.Silver;
 /// </summary>
 internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string writer = "silver")
 {
+    /// <summary>
+    /// The writer option that creates silver's merged tables with deletion vectors (Delta's DataFrameWriter takes
+    /// <c>delta.*</c> options as the new table's properties): a MERGE then marks the changed rows in the touched files'
+    /// vectors and writes only the changed rows, instead of rewriting every touched file. Tables created before keep
+    /// copy-on-write until the property is set on them.
+    /// </summary>
+    internal const string DeletionVectorsOption = "delta.enableDeletionVectors";
+
     private const string TxnAppIdConf = "spark.databricks.delta.write.txnAppId";
     private const string TxnVersionConf = "spark.databricks.delta.write.txnVersion";
 
@@ -98,7 +106,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         var deletes = latest.Filter(Col(SilverColumns.Delete)).Select([.. keys.Concat(OrderColumns).Distinct().Select(Col)]);
         if (existing is null)
         {
-            await deletes.Write.Format("delta").Mode("append")
+            await deletes.Write.Format("delta").Mode("append").Option(DeletionVectorsOption, "true")
                 .Option("txnAppId", $"{writer}-tombstones:{source.Name}").Option("txnVersion", txnVersion)
                 .SaveAsync(path, ct).ConfigureAwait(false);
         }
@@ -125,7 +133,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         if (await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is null)
         {
             var rows = upserts.Select([.. columns.Select(Col)]);
-            var write = rows.Write.Format("delta").Mode("append")
+            var write = rows.Write.Format("delta").Mode("append").Option(DeletionVectorsOption, "true")
                 .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);
             if (metadata is not null)
             {

@@ -107,6 +107,14 @@ public sealed class SilverJobTests
         Assert.Equal(expected, actual);
         // Independently: 1 updated, 2 kept its newer version, 7 deleted (and its late row not revived), 8 inserted.
         Assert.Equal(["1|shipped|11.00", "2|shipped|21.00", "6|unknown|2000.00", "8|placed|80.00"], actual);
+
+        // Silver is created with deletion vectors, so the incremental MERGE marked the updated and deleted rows (1, 7)
+        // in the first file's vector and copied none of its other rows.
+        var silver = TableLocations.Path(config, "silver.orders");
+        Assert.Equal("true", Lakehouse.Delta.Snapshots.Snapshot.Load(silver).Metadata.Configuration["delta.enableDeletionVectors"]);
+        var merge = Lakehouse.Delta.Maintenance.TableHistory.Read(silver, 10).First(c => c.Operation == "MERGE").OperationMetrics;
+        Assert.Equal(("0", "1", "1", "1", "1"), (merge["numTargetRowsCopied"], merge["numTargetDeletionVectorsAdded"], merge["numTargetRowsUpdated"],
+            merge["numTargetRowsDeleted"], merge["numTargetRowsInserted"]));
     }
 
     private static async Task<List<string>> Snapshot(PipelineHarness h, Pipeline.Configuration.PipelineConfig config)
