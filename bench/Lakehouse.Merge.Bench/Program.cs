@@ -11,7 +11,8 @@ using SparkDeltaTable = Lakehouse.Spark.Delta.DeltaTable;
 // Usage: dotnet run -c Release --project bench/Lakehouse.Merge.Bench -- [--rows N] [--files F] [--runs R] [--case merge|rewrite|duckdb] [--deletion-vectors]
 var rows = Option("--rows", 10_000_000);
 var files = Option("--files", 20);
-var runs = Option("--runs", 3);
+// 15 rounds: with 3, the ratio moved 0.75–1.37× between blocks of one run (docs/decisions.md, Session 6: MERGE speed).
+var runs = Option("--runs", 15);
 var only = args.SkipWhile(a => a != "--case").Skip(1).FirstOrDefault();
 var root = Path.Combine(Path.GetTempPath(), $"lakehouse-merge-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(root);

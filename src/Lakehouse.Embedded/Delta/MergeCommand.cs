@@ -13,7 +13,8 @@ using Lakehouse.Spark.Protos.Delta;
 namespace Lakehouse.Embedded.Delta;
 
 /// <summary>
-/// Delta's MERGE INTO, copy-on-write: the source is materialized once; one pass over its keys finds the target files
+/// Delta's MERGE INTO (copy-on-write; merge-on-read with deletion vectors when the table enables them, see
+/// <see cref="DeletionVectorMerge"/>): the source is materialized once; one pass over its keys finds the target files
 /// that can hold a match from partition values and min/max statistics (<see cref="MergeFilePruning"/>) before any target
 /// data is read; one DuckDB join over those files counts per file the rows each clause kind applies to
 /// (<see cref="MergeJoin.Classify"/>); only files with a row that is updated or deleted are rewritten, by one query
