@@ -13,12 +13,31 @@ internal static partial class RoaringBitmapArray
     /// </summary>
     /// <param name="rows">Row indexes, each in [0, 2^63); duplicates and order do not matter.</param>
     /// <exception cref="ArgumentOutOfRangeException">A row index is negative.</exception>
-    public static byte[] Encode(IEnumerable<long> rows)
+    public static byte[] Encode(IEnumerable<long> rows) => EncodeSorted(SortedDistinct(rows));
+
+    /// <summary>The rows in ascending order without duplicates.</summary>
+    public static long[] SortedDistinct(IEnumerable<long> rows)
     {
-        var sorted = rows.Distinct().Order().ToArray();
+        var sorted = rows.ToArray();
+        Array.Sort(sorted);
+        var count = sorted.Length == 0 ? 0 : 1;
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] != sorted[count - 1])
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return count == sorted.Length ? sorted : sorted[..count];
+    }
+
+    /// <summary>As <see cref="Encode"/>, for rows already in ascending order without duplicates.</summary>
+    public static byte[] EncodeSorted(long[] sorted)
+    {
         if (sorted.Length > 0 && sorted[0] < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(rows), sorted[0], "Row indexes of a deletion vector cannot be negative.");
+            throw new ArgumentOutOfRangeException(nameof(sorted), sorted[0], "Row indexes of a deletion vector cannot be negative.");
         }
 
         var output = new MemoryStream();
