@@ -35,16 +35,18 @@ internal static class GoldJob
         var spark = ctx.Spark;
         var now = ctx.Settings.Interval?.End ?? ctx.Now;
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var times = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var input in model.Inputs)
         {
-            versions[input] = await DeltaTables.LatestVersionAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
+            (versions[input], times[input]) = await DeltaTables.LatestCommitAsync(spark, ctx.TablePath(input), ct).ConfigureAwait(false);
         }
 
-        var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition);
+        var settings = await GoldSettings.ReadAsync(ctx, model.Inputs, ct).ConfigureAwait(false);
+        var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition, settings, times);
         var path = ctx.TablePath(modelConfig.Table);
         if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
         {
-            // Same inputs at the same versions, same date and code: a rebuild would write the same rows.
+            // Same inputs at the same versions (of the same tables), same date, code and settings: a rebuild would write the same rows.
             ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
                 string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
             ctx.Report.TableVersion = last.Version;

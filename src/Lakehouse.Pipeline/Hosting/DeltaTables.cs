@@ -46,6 +46,14 @@ internal static class DeltaTables
     public static async Task<long> LatestVersionAsync(SparkSession spark, string path, CancellationToken ct) =>
         (await LatestVersion(spark, path).CollectAsync(ct).ConfigureAwait(false))[0].Get<long>("version");
 
+    /// <summary>The latest version of the table at <paramref name="path"/>, which must exist, and its commit time in Unix
+    /// milliseconds.</summary>
+    public static async Task<(long Version, long Time)> LatestCommitAsync(SparkSession spark, string path, CancellationToken ct)
+    {
+        var row = (await DeltaTable.ForPath(spark, path).History(1).Select("version", "timestamp").CollectAsync(ct).ConfigureAwait(false))[0];
+        return (row.Get<long>("version"), row.Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds());
+    }
+
     private static DataFrame LatestVersion(SparkSession spark, string path) => DeltaTable.ForPath(spark, path).History(1).Select("version");
 
     /// <summary>The table at <paramref name="path"/> as of <paramref name="version"/> (time travel).</summary>
