@@ -21,6 +21,9 @@ internal sealed class AggregatePass
         return name;
     }
 
+    /// <summary>True while no check has added an aggregate: the pass would only count rows.</summary>
+    public bool OnlyRows => _columns.Count == 1;
+
     /// <summary>Rows where <paramref name="condition"/> holds (a null condition does not count).</summary>
     public string AddCountIf(Column condition) => Add(Sum(When(condition, 1L).Otherwise(0L)));
 

@@ -15,9 +15,15 @@ internal sealed record CheckResult(
     TableCheckConfig Check, bool Passed, double? Observed, string Threshold, long FailingRows, long TotalRows,
     IReadOnlyList<string> Examples, string Message)
 {
-    /// <summary>What the result follows from, when that is only the check's definition and the versions of the tables it
-    /// read (e.g. <c>relationship customer_id -&gt; silver.customers.customer_id; silver.orders v12; silver.customers v7</c>):
-    /// a later run with the same basis would find the same and takes this result. Null when the result also depends on
-    /// the clock or on earlier runs, or the versions are not known.</summary>
+    /// <summary>What the result, or with <see cref="Measured"/> the measurement, follows from, when that is only the
+    /// check's definition and the versions of the tables it read (e.g. <c>relationship customer_id -&gt;
+    /// silver.customers.customer_id; silver.orders v12; silver.customers v7</c>): a later run with the same basis would
+    /// find the same and takes this result (or measurement). Null when the versions are not known, or the result
+    /// depends on earlier runs.</summary>
     public string? Basis { get; init; }
+
+    /// <summary>For a result that depends on the clock (freshness), the value measured on the table at the
+    /// <see cref="Basis"/> version (the newest timestamp, ISO 8601), which a later run at that version reuses with
+    /// its own clock instead of scanning again; null otherwise.</summary>
+    public string? Measured { get; init; }
 }

@@ -11,10 +11,16 @@ namespace Lakehouse.Pipeline.Quality;
 /// and returns how to judge it once the pass has run. Relationship checks need a join (one more query each), and
 /// failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
 /// (<paramref name="version"/>), a relationship check whose two tables are at the versions of an earlier result takes
-/// that result instead of joining again.
+/// that result instead of joining again, and a freshness check whose newest value was measured at that version takes
+/// the measurement (<paramref name="measured"/>, by <see cref="FreshnessBasis"/>) instead of scanning again.
 /// </summary>
-internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, long? version, CheckContext ctx, CancellationToken ct)
+internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, long? version, CheckContext ctx, CancellationToken ct,
+    IReadOnlyDictionary<string, string>? measured = null)
 {
+    /// <summary>What a freshness check's newest value follows from: its column and the table's version.</summary>
+    public static string FreshnessBasis(TableCheckConfig check, string table, long version) =>
+        FormattableString.Invariant($"freshness {check.Column}; {table} v{version}");
+
     public delegate Task<CheckResult> Judge(Row metrics, long rows);
 
     public Judge Plan(TableCheckConfig check, AggregatePass pass) => check.Type switch
@@ -68,23 +74,35 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     private Judge Freshness(TableCheckConfig check, AggregatePass pass)
     {
-        var newest = pass.Add(Max(Col(check.Column!).Cast("timestamp")));
         var limit = check.MaxAgeHours ?? 0;
         var threshold = $"<= {CheckValues.Number(limit)} h";
-        return (metrics, rows) =>
+        var basis = version is { } v ? FreshnessBasis(check, table, v) : null;
+        if (basis is not null && measured?.GetValueOrDefault(basis) is { } text)
         {
-            if (metrics[newest] is not DateTimeOffset max)
-            {
-                return Task.FromResult(new CheckResult(check, false, null, threshold, 0, rows, [],
-                    $"{check.Column} has no value to measure freshness by ({rows} rows)."));
-            }
+            // The newest value of the table at this version is what an earlier run measured; only the clock moved.
+            var earlier = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            ctx.Log?.Information("Check {Table}.{Check}: newest {Column} {Newest} as measured before ({Basis}); not scanned again",
+                table, check.Name, check.Column, text, basis);
+            return (_, rows) => Task.FromResult(Judge(earlier, rows));
+        }
 
+        var newest = pass.Add(Max(Col(check.Column!).Cast("timestamp")));
+        return (metrics, rows) => Task.FromResult(metrics[newest] is DateTimeOffset max
+            ? Judge(max, rows)
+            : new CheckResult(check, false, null, threshold, 0, rows, [], $"{check.Column} has no value to measure freshness by ({rows} rows).") { Basis = basis });
+
+        CheckResult Judge(DateTimeOffset max, long rows)
+        {
             var age = (ctx.Now - max).TotalHours;
             var passed = age <= limit;
-            return Task.FromResult(new CheckResult(check, passed, Math.Round(age, 3), threshold, 0, rows,
+            return new CheckResult(check, passed, Math.Round(age, 3), threshold, 0, rows,
                 passed ? [] : [$"newest {check.Column} = {CheckValues.Text(max)}"],
-                $"The newest {check.Column} is {CheckValues.Number(age)} h old (limit {CheckValues.Number(limit)} h)."));
-        };
+                $"The newest {check.Column} is {CheckValues.Number(age)} h old (limit {CheckValues.Number(limit)} h).")
+            {
+                Basis = basis,
+                Measured = basis is null ? null : max.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            };
+        }
     }
 
     private async Task<CheckResult> RelationshipAsync(TableCheckConfig check, long rows)

@@ -9,7 +9,8 @@ namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
 /// <c>ops.dq_results</c>: one row per check per run (run_id, table_name, check_name, check_type, severity, status,
-/// observed_value, threshold, failing_rows, total_rows, examples as a JSON array of strings, message, checked_at, basis).
+/// observed_value, threshold, failing_rows, total_rows, examples as a JSON array of strings, message, checked_at, basis,
+/// measured).
 /// Parallel quality jobs append to it at the same time; a blind append is retried when another commit won.
 /// </summary>
 internal static class DqResultsLog
@@ -24,10 +25,10 @@ internal static class DqResultsLog
         var rows = results.Select(r => new DqResultRow(
             ctx.RunId, table, r.Check.Name, CheckRun.TypeName(r.Check.Type), CheckRun.SeverityName(r.Check.Severity),
             r.Passed ? "passed" : "failed", r.Observed, r.Threshold, r.FailingRows, r.TotalRows,
-            JsonSerializer.Serialize(r.Examples), r.Message, ctx.Now, r.Basis)).ToList();
+            JsonSerializer.Serialize(r.Examples), r.Message, ctx.Now, r.Basis, r.Measured)).ToList();
         var frame = spark.CreateDataFrame(rows).WithColumnsRenamed(SnakeCase.Renames(typeof(DqResultRow)));
         var path = ctx.TablePath(ctx.ResultsTable);
-        // mergeSchema: a results table written before the basis column gains it.
+        // mergeSchema: a results table written before the basis or measured column gains it.
         await DeltaWrites.AppendWithRetryAsync(frame.Write.Format("delta").Mode("append").Option("mergeSchema", "true"), path, ct).ConfigureAwait(false);
         if (ctx.CompactResults)
         {
@@ -88,7 +89,34 @@ internal static class DqResultsLog
             JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [], row.Get<string>("message")!) { Basis = basis };
     }
 
+    /// <summary>Values measured by earlier runs of <paramref name="table"/>'s checks, by their basis
+    /// (<see cref="CheckResult.Measured"/>), for the <paramref name="bases"/> given; empty when there are none.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> EarlierMeasurementsAsync(
+        SparkSession spark, CheckContext ctx, string table, IReadOnlyList<string> bases, CancellationToken ct)
+    {
+        if (bases.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var earlier = spark.Read.Format("delta").Load(ctx.TablePath(ctx.ResultsTable))
+            .Filter((Col("table_name") == table) & Col("basis").IsIn([.. bases.Cast<object>()]) & Col("measured").IsNotNull())
+            .GroupBy("basis").Agg(Max(Col("measured")).Alias("measured"));
+        IReadOnlyList<Row>? rows;
+        try
+        {
+            rows = await DeltaTables.TryCollectAsync(earlier, ct).ConfigureAwait(false);
+        }
+        catch (SparkConnectException e) when (ErrorKinds.Classify(e) == ErrorKinds.BadInput)
+        {
+            // A results table written before the measured column: nothing to reuse.
+            return new Dictionary<string, string>();
+        }
+
+        return (rows ?? []).ToDictionary(r => r.Get<string>("basis")!, r => r.Get<string>("measured")!, StringComparer.Ordinal);
+    }
+
     private sealed record DqResultRow(
         string RunId, string TableName, string CheckName, string CheckType, string Severity, string Status, double? ObservedValue,
-        string Threshold, long FailingRows, long TotalRows, string Examples, string Message, DateTimeOffset CheckedAt, string? Basis);
+        string Threshold, long FailingRows, long TotalRows, string Examples, string Message, DateTimeOffset CheckedAt, string? Basis, string? Measured);
 }

@@ -43,7 +43,7 @@ internal static class QualityJob
             checks = again;
         }
 
-        var (outcomes, rows) = await TableChecks.RunCountedAsync(ctx.Spark, table, checks, checkContext, ct, (frame, version)).ConfigureAwait(false);
+        var (outcomes, rows) = await TableChecks.RunCountedAsync(ctx.Spark, table, checks, checkContext, ct, (frame, version), unchanged).ConfigureAwait(false);
         ctx.Report.Checks.AddRange(outcomes);
         // The rows the checks saw; without table checks the table's own row expectations (applied by silver) are its
         // gate, and the rows are counted for the report alone.

@@ -29,10 +29,11 @@ public static class TableChecks
     /// <summary>As <see cref="RunAsync"/>, also returning how many rows the checks saw (0 when there are no checks, as
     /// nothing is read then). Given <paramref name="pinned"/> (the rows checks see, read at that version of the table,
     /// see <see cref="ReadAt"/>), results that follow from table versions alone record their basis and reuse an earlier
-    /// result with the same basis.</summary>
+    /// result or measurement with the same basis. <paramref name="knownRows"/> is the pinned version's row count when the
+    /// caller knows it: a run whose checks then need no aggregate reads no rows at all.</summary>
     internal static async Task<(IReadOnlyList<CheckOutcome> Outcomes, long Rows)> RunCountedAsync(
         SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default,
-        (DataFrame Frame, long Version)? pinned = null)
+        (DataFrame Frame, long Version)? pinned = null, long? knownRows = null)
     {
         ArgumentNullException.ThrowIfNull(spark);
         ArgumentException.ThrowIfNullOrWhiteSpace(table);
@@ -47,16 +48,26 @@ public static class TableChecks
         var frame = pinned?.Frame ?? await ReadAsync(spark, table, ctx, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
 
+        var bases = pinned is { Version: var version }
+            ? checks.Where(c => c.Type == TableCheckType.Freshness).Select(c => CheckRun.FreshnessBasis(c, table, version)).ToList()
+            : [];
+        var measured = await DqResultsLog.EarlierMeasurementsAsync(spark, ctx, table, bases, ct).ConfigureAwait(false);
         var pass = new AggregatePass();
-        var run = new CheckRun(spark, table, frame, pinned?.Version, ctx, ct);
+        var run = new CheckRun(spark, table, frame, pinned?.Version, ctx, ct, measured);
         var judges = checks.Select(c => run.Plan(c, pass)).ToList();
-        var metrics = await pass.RunAsync(frame, ct).ConfigureAwait(false);
-        var rows = CheckValues.Long(metrics[AggregatePass.Rows]);
+        Row? metrics = null;
+        if (!(pass.OnlyRows && knownRows is not null))
+        {
+            metrics = await pass.RunAsync(frame, ct).ConfigureAwait(false);
+        }
+
+        var rows = metrics is null ? knownRows!.Value : CheckValues.Long(metrics[AggregatePass.Rows]);
 
         var results = new List<CheckResult>(checks.Count);
         foreach (var judge in judges)
         {
-            results.Add(await judge(metrics, rows).ConfigureAwait(false));
+            // Without a pass (metrics null), every judge is one that reads no aggregate.
+            results.Add(await judge(metrics!, rows).ConfigureAwait(false));
         }
 
         await DqResultsLog.AppendAsync(spark, ctx, table, results, ct).ConfigureAwait(false);

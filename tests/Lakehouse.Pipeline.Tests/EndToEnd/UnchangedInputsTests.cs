@@ -166,6 +166,40 @@ public sealed class UnchangedInputsTests
         Assert.NotEqual(first.Basis, third.Basis);
     }
 
+    [Fact]
+    public async Task Quality_FreshnessTableUnchanged_NewestValueMeasuredOnceAndJudgedAgainstTheNewClock()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 100, Batch = 1, Anchor = Anchor });
+        await RunAllAsync(h, config, "fresh-1", Anchor.AddHours(5));
+        await RunAllAsync(h, config, "fresh-2", Anchor.AddHours(30));
+
+        // The newest order_ts, found here from the silver rows themselves.
+        var newest = (await h.Table(config, "silver.orders").Select("order_ts").CollectAsync())
+            .Select(r => r.Get<DateTimeOffset?>("order_ts")).Where(t => t is not null).Max()!.Value;
+        var version = await VersionAsync(h, config, "silver.orders");
+        var first = await FreshOrdersAsync(h, config, "fresh-1");
+        var second = await FreshOrdersAsync(h, config, "fresh-2");
+
+        Assert.Equal($"freshness order_ts; silver.orders v{version}", first.Basis);
+        Assert.Equal(first.Basis, second.Basis);
+        Assert.Equal(newest, DateTimeOffset.Parse(first.Measured!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(first.Measured, second.Measured);
+        // The second run did not scan for it (Serilog quotes the message's string values).
+        Assert.Contains($"newest \"order_ts\" \"{first.Measured}\" as measured before", h.Logs.ToString());
+        // Each run judges the same newest value by its own clock.
+        Assert.Equal(Math.Round((Anchor.AddHours(5) - newest).TotalHours, 3), first.Observed);
+        Assert.Equal(Math.Round((Anchor.AddHours(30) - newest).TotalHours, 3), second.Observed);
+    }
+
+    private static async Task<(string? Basis, string? Measured, double? Observed)> FreshOrdersAsync(PipelineHarness h, PipelineConfig config, string runId)
+    {
+        var row = Assert.Single(await h.Table(config, TableLocations.DqResults)
+            .Filter((Col("run_id") == Lit(runId)) & (Col("check_name") == Lit("fresh_orders"))).Select("basis", "measured", "observed_value").CollectAsync());
+        return (row.Get<string>("basis"), row.Get<string>("measured"), row.Get<double?>("observed_value"));
+    }
+
     private static async Task<(long Failing, string? Basis)> CustomerExistsAsync(PipelineHarness h, PipelineConfig config, string runId)
     {
         var row = Assert.Single(await h.Table(config, TableLocations.DqResults)
