@@ -45,14 +45,7 @@ internal sealed partial class MergeJoin
 
         var inTarget = $"{_t}.{TargetMarker} IS NOT NULL";
         var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: true, positions: true)})";
-        var veto = "";
-        if (inserts && matchedElsewhere.Count > 0)
-        {
-            var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, session.Rows, rowIds: false);
-            source = $"(SELECT *, rowid IN (SELECT {_s}.rowid FROM ({other}) AS {_t} JOIN {source} AS {_s} ON ({condition})) AS __lakehouse_elsewhere FROM {source})";
-            veto = $"{_s}.__lakehouse_elsewhere";
-        }
-
+        (source, var veto) = SourceWithVeto(matchedElsewhere, inserts);
         var code = Code(inTarget, veto);
 
         // A target row matched by several source rows appears once per pair, but at most one pair changes it (pass 1
@@ -62,21 +55,6 @@ internal sealed partial class MergeJoin
                  + $"FROM ({scan}) AS {_t} {JoinType(CountsInserts, inserts)} {source} AS {_s} ON ({condition})";
         return $"SELECT * FROM ({rows}) "
              + $"WHERE CASE WHEN {TargetMarker} THEN {In(CodeColumn, c => !c.IsNotMatched)} ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
-    }
-
-    /// <summary>The final schema's columns as the clause whose code <paramref name="code"/> computes leaves them.</summary>
-    private string Values(IReadOnlyList<StructField> fields, string code)
-    {
-        var existing = snapshot.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var setters = clauses.Where(x => x.Action != MergeActionKind.Delete).ToList();
-        return string.Join(", ", fields.Select(f =>
-        {
-            var current = existing.Contains(f.Name) ? $"{_t}.{SqlText.Ident(f.Name)}" : "NULL";
-            var cases = string.Concat(setters.Select(u => u.Action == MergeActionKind.Insert
-                ? $"WHEN {u.Code} THEN {u.Values.GetValueOrDefault(f.Name, "NULL")} "
-                : u.Values.TryGetValue(f.Name, out var v) ? $"WHEN {u.Code} THEN {v} " : ""));
-            return $"CAST({(cases.Length == 0 ? current : $"CASE {code} {cases}ELSE {current} END")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
-        }));
     }
 
     /// <summary>Over <see cref="ChangedRows"/>' result: the rows to write (updated and inserted), in the final schema's columns.</summary>

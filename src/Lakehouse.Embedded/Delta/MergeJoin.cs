@@ -115,36 +115,50 @@ internal sealed partial class MergeJoin(EngineSession session, Snapshot snapshot
     {
         var inTarget = $"{_t}.{TargetMarker} IS NOT NULL";
         var scan = $"SELECT *, TRUE AS {TargetMarker} FROM ({DeltaScanSql.Sql(snapshot, touched, session.Rows, rowIds: severalMatches)})";
+        var (source, veto) = SourceWithVeto(matchedElsewhere, inserts);
+        var code = Code(inTarget, veto);
+        var once = severalMatches
+            ? $" QUALIFY NOT ({inTarget}) OR row_number() OVER (PARTITION BY {_t}.{DeltaScanSql.FileColumn}, {_t}.{DeltaScanSql.PositionColumn} ORDER BY (({code}) BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}) DESC) = 1"
+            : "";
+        var rows = $"SELECT {Values(fields, code)}, {code} AS {CodeColumn}, {inTarget} AS {TargetMarker} "
+                 + $"FROM ({scan}) AS {_t} {JoinType(touched.Count > 0, inserts)} {source} AS {_s} ON ({condition}){once}";
+        return $"SELECT {string.Join(", ", fields.Select(f => SqlText.Ident(f.Name)))} FROM ({rows}) "
+             + $"WHERE CASE WHEN {TargetMarker} THEN NOT ({In(CodeColumn, c => c.Action == MergeActionKind.Delete)}) ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
+    }
+
+    /// <summary>
+    /// The source as pass 2 joins it. When some source row may be inserted and files kept as they are hold matches, a
+    /// source row that matches a row of such a file was matched and must not be inserted: the source then carries a
+    /// flag, and the veto (the flag's column, else empty) makes such a row's not-matched code 0. The matched source rows
+    /// come from an inner join (their rowid), which DuckDB runs far cheaper than a correlated EXISTS.
+    /// </summary>
+    private (string Source, string Veto) SourceWithVeto(IReadOnlyList<AddFile> matchedElsewhere, bool inserts)
+    {
         var source = SqlText.Ident(sourceTable);
-        var veto = "";
-        if (inserts && matchedElsewhere.Count > 0)
+        if (!inserts || matchedElsewhere.Count == 0)
         {
-            // A source row that matches a row of a file kept as it is was matched: it must not be inserted. The matched
-            // source rows come from an inner join (their rowid), which DuckDB runs far cheaper than a correlated EXISTS.
-            var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, session.Rows, rowIds: false);
-            source = $"(SELECT *, rowid IN (SELECT {_s}.rowid FROM ({other}) AS {_t} JOIN {source} AS {_s} ON ({condition})) AS __lakehouse_elsewhere FROM {source})";
-            veto = $"{_s}.__lakehouse_elsewhere";
+            return (source, "");
         }
 
-        // The code is written out in every column that depends on it; DuckDB evaluates common subexpressions once.
-        var code = Code(inTarget, veto);
+        var other = DeltaScanSql.Sql(snapshot, matchedElsewhere, session.Rows, rowIds: false);
+        return ($"(SELECT *, rowid IN (SELECT {_s}.rowid FROM ({other}) AS {_t} JOIN {source} AS {_s} ON ({condition})) AS __lakehouse_elsewhere FROM {source})",
+            $"{_s}.__lakehouse_elsewhere");
+    }
+
+    /// <summary>The final schema's columns as the clause whose code <paramref name="code"/> computes leaves them. The code
+    /// is written out in every column that depends on it; DuckDB evaluates common subexpressions once.</summary>
+    private string Values(IReadOnlyList<StructField> fields, string code)
+    {
         var existing = snapshot.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var setters = clauses.Where(x => x.Action != MergeActionKind.Delete).ToList();
-        var columns = fields.Select(f =>
+        return string.Join(", ", fields.Select(f =>
         {
             var current = existing.Contains(f.Name) ? $"{_t}.{SqlText.Ident(f.Name)}" : "NULL";
             var cases = string.Concat(setters.Select(u => u.Action == MergeActionKind.Insert
                 ? $"WHEN {u.Code} THEN {u.Values.GetValueOrDefault(f.Name, "NULL")} "
                 : u.Values.TryGetValue(f.Name, out var v) ? $"WHEN {u.Code} THEN {v} " : ""));
             return $"CAST({(cases.Length == 0 ? current : $"CASE {code} {cases}ELSE {current} END")} AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}";
-        });
-        var once = severalMatches
-            ? $" QUALIFY NOT ({inTarget}) OR row_number() OVER (PARTITION BY {_t}.{DeltaScanSql.FileColumn}, {_t}.{DeltaScanSql.PositionColumn} ORDER BY (({code}) BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}) DESC) = 1"
-            : "";
-        var rows = $"SELECT {string.Join(", ", columns)}, {code} AS {CodeColumn}, {inTarget} AS {TargetMarker} "
-                 + $"FROM ({scan}) AS {_t} {JoinType(touched.Count > 0, inserts)} {source} AS {_s} ON ({condition}){once}";
-        return $"SELECT {string.Join(", ", fields.Select(f => SqlText.Ident(f.Name)))} FROM ({rows}) "
-             + $"WHERE CASE WHEN {TargetMarker} THEN NOT ({In(CodeColumn, c => c.Action == MergeActionKind.Delete)}) ELSE {In(CodeColumn, c => c.IsNotMatched)} END";
+        }));
     }
 
     private static string JoinType(bool keepTarget, bool keepSource) => (keepTarget, keepSource) switch
