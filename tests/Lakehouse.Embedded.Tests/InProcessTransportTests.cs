@@ -59,6 +59,23 @@ public sealed class InProcessTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task ResponseStream_ClientDisposesTheCall_WriterWaitingForRoomStops()
+    {
+        var call = new InProcessCall("/spark.connect.SparkConnectService/ExecutePlan", new CallOptions());
+        var stream = new InProcessResponseStream<ExecutePlanResponse>(call);
+        var pending = Task.CompletedTask;
+        // The stream holds a few responses; the writer of the next one waits for the reader.
+        for (var i = 0; i < 100 && pending.IsCompleted; i++)
+        {
+            pending = stream.WriteAsync(new ExecutePlanResponse());
+        }
+
+        Assert.False(pending.IsCompleted);
+        call.Dispose();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task UnaryCall_PastDeadline_IsDeadlineExceeded()
     {
         var invoker = _transport.Open(Lakehouse.Spark.Connect.SparkConnectionString.Parse("local")).CreateCallInvoker();

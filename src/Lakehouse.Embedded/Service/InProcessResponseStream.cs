@@ -19,8 +19,13 @@ internal sealed class InProcessResponseStream<T>(InProcessCall call) : IServerSt
 
     public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
 
-    public Task WriteAsync(T message, CancellationToken cancellationToken) =>
-        _responses.Writer.WriteAsync(message, cancellationToken).AsTask();
+    public async Task WriteAsync(T message, CancellationToken cancellationToken)
+    {
+        // A call the client disposed, cancelled or let pass its deadline is read no more: the writer must not wait for
+        // room forever, as a reset HTTP/2 stream fails a server's write.
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Context.CancellationToken);
+        await _responses.Writer.WriteAsync(message, either.Token).ConfigureAwait(false);
+    }
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
