@@ -22,41 +22,55 @@ internal static class DeletionVectorDml
         new TableProperties(snapshot.Metadata.Configuration).EnableDeletionVectors && TableFeatureSupport.IsEnabled(snapshot.Protocol, TableCreation.DeletionVectorsFeature);
 
     /// <summary>
-    /// The physical positions (<c>file_row_number</c>) of the rows where the condition is TRUE, by the file's absolute
-    /// path. Rows an existing deletion vector removes are not scanned, so they never match again.
+    /// The files of <paramref name="candidates"/> with a row where the condition is TRUE, each with the physical
+    /// positions (<c>file_row_number</c>) of those rows. Rows an existing deletion vector removes are not scanned, so
+    /// they never match again.
     /// </summary>
-    public static Dictionary<string, List<long>> MatchingPositions(EngineSession session, Snapshot snapshot, IReadOnlyList<AddFile> candidates, string conditionSql, string t)
+    public static List<(AddFile File, List<long> Rows)> Matching(EngineSession session, Snapshot snapshot, IReadOnlyList<AddFile> candidates, string conditionSql, string t)
     {
-        var positions = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         if (candidates.Count == 0)
         {
-            return positions;
+            return [];
         }
 
         var scan = DeltaScanSql.Sql(snapshot, candidates, session.Rows, rowIds: true, positions: true);
-        var sql = $"SELECT {DeltaScanSql.FileColumn}, {DeltaScanSql.PositionColumn} FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE";
+        return Hits(snapshot, candidates, PositionsByFile(session,
+            $"SELECT {DeltaScanSql.FileColumn}, list({DeltaScanSql.PositionColumn}) FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE GROUP BY 1"));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, whose rows are a file's absolute path and a list of its row positions (one row per
+    /// file, not per position: a path string per changed row cost more than the positions), and returns the positions by path.
+    /// </summary>
+    public static Dictionary<string, List<long>> PositionsByFile(EngineSession session, string sql)
+    {
+        var positions = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (var batch in session.QueryAsync(sql, CancellationToken.None).ToBlockingEnumerable())
         {
             var files = batch.Column(0);
-            var rows = batch.Column(1);
+            var lists = (ListArray)batch.Column(1);
+            var values = (Int64Array)lists.Values;
             for (var i = 0; i < batch.Length; i++)
             {
-                var file = (string)ArrowResults.Value(files, i)!;
-                var position = rows is Int64Array longs ? longs.GetValue(i)!.Value : Convert.ToInt64(ArrowResults.Value(rows, i), System.Globalization.CultureInfo.InvariantCulture);
-                if (!positions.TryGetValue(file, out var list))
+                var list = new List<long>(lists.GetValueLength(i));
+                for (var j = lists.ValueOffsets[i]; j < lists.ValueOffsets[i + 1]; j++)
                 {
-                    positions[file] = list = [];
+                    list.Add(values.GetValue(j)!.Value);
                 }
 
-                list.Add(position);
+                positions[(string)ArrowResults.Value(files, i)!] = list;
             }
         }
 
         return positions;
     }
 
-    /// <summary>The absolute path a scan reports for the file (<see cref="DeltaScanSql.FileColumn"/>).</summary>
-    public static string AbsolutePath(Snapshot snapshot, AddFile file) => TablePaths.ResolveDataFile(snapshot.TablePath, file.Path);
+    /// <summary>The files of <paramref name="files"/> that have positions in <paramref name="positions"/> (keyed by the
+    /// absolute path a scan reports, <see cref="DeltaScanSql.FileColumn"/>), with them, in the order of <paramref name="files"/>.</summary>
+    public static List<(AddFile File, List<long> Rows)> Hits(Snapshot snapshot, IEnumerable<AddFile> files, Dictionary<string, List<long>> positions) =>
+        [.. files.Select(f => (File: f, Rows: positions.GetValueOrDefault(TablePaths.ResolveDataFile(snapshot.TablePath, f.Path))))
+            .Where(h => h.Rows is not null)
+            .Select(h => (h.File, h.Rows!))];
 
     /// <summary>
     /// Writes the new deletion vector of every file (the union with its current one). When one fails, the vectors

@@ -1,4 +1,3 @@
-using Apache.Arrow;
 using Lakehouse.Delta.Actions;
 using Lakehouse.Delta.Data.Reading.Skipping;
 using Lakehouse.Delta.Schema;
@@ -72,12 +71,7 @@ internal static class DeletionVectorMerge
             session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(changed)} AS {join.ChangedRows(plan.Touched, plan.MatchedElsewhere, plan.MayInsert, plan.Fields)}");
         }
 
-        var positions = Positions(session, changed);
-        var marked = plan.Touched
-            .Select(f => (File: f, Rows: positions.GetValueOrDefault(DeletionVectorDml.AbsolutePath(snapshot, f))))
-            .Where(m => m.Rows is not null)
-            .Select(m => (m.File, m.Rows!))
-            .ToList();
+        var marked = DeletionVectorDml.Hits(snapshot, plan.Touched, DeletionVectorDml.PositionsByFile(session, MergeJoin.ChangedPositions(changed)));
         var writes = updated > 0 || plan.MayInsert;
         var rowsSql = writes ? join.WrittenRows(changed, plan.Fields) : null;
         List<Lakehouse.Delta.Data.Writing.DeletionVectorUpdate> updates;
@@ -122,29 +116,5 @@ internal static class DeletionVectorMerge
                 };
             }, cancellationToken);
         return ResultRows.Merge(updated, matchedDeleted + bySourceDeleted, inserted);
-    }
-
-    /// <summary>The changed target rows' positions by the file's absolute path.</summary>
-    private static Dictionary<string, List<long>> Positions(EngineSession session, string changed)
-    {
-        var positions = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        foreach (var batch in session.QueryAsync(MergeJoin.ChangedPositions(changed), CancellationToken.None).ToBlockingEnumerable())
-        {
-            var files = batch.Column(0);
-            var lists = (ListArray)batch.Column(1);
-            var values = (Int64Array)lists.Values;
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var list = new List<long>(lists.GetValueLength(i));
-                for (var j = lists.ValueOffsets[i]; j < lists.ValueOffsets[i + 1]; j++)
-                {
-                    list.Add(values.GetValue(j)!.Value);
-                }
-
-                positions[(string)ArrowResults.Value(files, i)!] = list;
-            }
-        }
-
-        return positions;
     }
 }

@@ -75,13 +75,10 @@ internal static class RowLevelCommand
         {
             // Merge-on-read: matched rows are marked in deletion vectors; a file without numRecords (which a vector
             // needs, PROTOCOL.md, Per-file Statistics) is rewritten as before.
-            var positions = DeletionVectorDml.MatchingPositions(session, snapshot, candidates, conditionSql, t);
-            var hit = candidates
-                .Select(f => (File: f, Rows: positions.GetValueOrDefault(DeletionVectorDml.AbsolutePath(snapshot, f))))
-                .Where(h => h.Rows is not null)
-                .ToLookup(h => FileStats.Parse(h.File.Stats)?.NumRecords is not null);
-            marked = hit[true].Select(h => (h.File, h.Rows!)).ToList();
-            (whole, touched, affected) = (false, hit[false].Select(h => h.File).ToList(), positions.Values.Sum(p => (long)p.Count));
+            var hits = DeletionVectorDml.Matching(session, snapshot, candidates, conditionSql, t);
+            var withRecords = hits.ToLookup(h => FileStats.Parse(h.File.Stats)?.NumRecords is not null);
+            marked = [.. withRecords[true]];
+            (whole, touched, affected) = (false, withRecords[false].Select(h => h.File).ToList(), hits.Sum(h => (long)h.Rows.Count));
         }
         else
         {
