@@ -29,7 +29,7 @@ public sealed partial class TableProperties
     /// <summary><c>delta.enableInCommitTimestamps</c> (default false).</summary>
     public bool InCommitTimestamps => GetBool("delta.enableInCommitTimestamps", false);
 
-    /// <summary><c>delta.enableDeletionVectors</c> (default false): DELETE and UPDATE may mark rows deleted instead of rewriting files.</summary>
+    /// <summary><c>delta.enableDeletionVectors</c> (default false): DELETE, UPDATE and MERGE may mark rows deleted instead of rewriting files.</summary>
     public bool EnableDeletionVectors => GetBool(EnableDeletionVectorsKey, false);
 
     internal const string EnableDeletionVectorsKey = "delta.enableDeletionVectors";

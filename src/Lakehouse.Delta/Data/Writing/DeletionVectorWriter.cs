@@ -42,6 +42,12 @@ public static class DeletionVectorWriter
             throw new ArgumentException("A deletion vector needs at least one row; a file without deleted rows has no vector.", nameof(rowIndexes));
         }
 
+        return WriteSorted(tablePath, rows, prefix);
+    }
+
+    /// <summary><see cref="Write"/> for at least one row, in ascending order without duplicates.</summary>
+    private static DeletionVectorDescriptor WriteSorted(string tablePath, long[] rows, string prefix)
+    {
         var bitmap = RoaringBitmapArray.EncodeSorted(rows);
         // PROTOCOL.md, Deletion Vector File Storage Format: version byte, then per vector its big-endian size, the
         // bitmap and the bitmap's big-endian CRC-32.
@@ -113,7 +119,7 @@ public static class DeletionVectorWriter
             return new DeletionVectorUpdate(remove, null, added, file.DeletionVector is not null);
         }
 
-        var vector = Write(tablePath, union);
+        var vector = WriteSorted(tablePath, union, "");
         var add = file with { DeletionVector = vector, DataChange = true, Stats = WideBounds(file.Stats!) };
         return new DeletionVectorUpdate(remove, add, added, file.DeletionVector is not null);
     }
