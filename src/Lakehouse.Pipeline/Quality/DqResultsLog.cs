@@ -65,18 +65,7 @@ internal static class DqResultsLog
             .Filter((Col("table_name") == table) & (Col("check_name") == check.Name) & (Col("basis") == basis))
             .Select("run_id", "status", "observed_value", "threshold", "failing_rows", "total_rows", "examples", "message")
             .Limit(1);
-        IReadOnlyList<Row>? rows;
-        try
-        {
-            rows = await DeltaTables.TryCollectAsync(earlier, ct).ConfigureAwait(false);
-        }
-        catch (SparkConnectException e) when (ErrorKinds.Classify(e) == ErrorKinds.BadInput)
-        {
-            // A results table written before the basis column: nothing to reuse.
-            return null;
-        }
-
-        if (rows is not [var row])
+        if (await CollectEarlierAsync(earlier, ct).ConfigureAwait(false) is not [var row])
         {
             return null;
         }
@@ -102,18 +91,22 @@ internal static class DqResultsLog
         var earlier = spark.Read.Format("delta").Load(ctx.TablePath(ctx.ResultsTable))
             .Filter((Col("table_name") == table) & Col("basis").IsIn([.. bases.Cast<object>()]) & Col("measured").IsNotNull())
             .GroupBy("basis").Agg(Max(Col("measured")).Alias("measured"));
-        IReadOnlyList<Row>? rows;
+        var rows = await CollectEarlierAsync(earlier, ct).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Get<string>("basis")!, r => r.Get<string>("measured")!, StringComparer.Ordinal);
+    }
+
+    /// <summary>The rows of a query over earlier results; none when the results table does not exist yet or was
+    /// written before the columns the query reads (<c>basis</c>, <c>measured</c>): then there is nothing to reuse.</summary>
+    private static async Task<IReadOnlyList<Row>> CollectEarlierAsync(DataFrame earlier, CancellationToken ct)
+    {
         try
         {
-            rows = await DeltaTables.TryCollectAsync(earlier, ct).ConfigureAwait(false);
+            return await DeltaTables.TryCollectAsync(earlier, ct).ConfigureAwait(false) ?? [];
         }
         catch (SparkConnectException e) when (ErrorKinds.Classify(e) == ErrorKinds.BadInput)
         {
-            // A results table written before the measured column: nothing to reuse.
-            return new Dictionary<string, string>();
+            return [];
         }
-
-        return (rows ?? []).ToDictionary(r => r.Get<string>("basis")!, r => r.Get<string>("measured")!, StringComparer.Ordinal);
     }
 
     private sealed record DqResultRow(
