@@ -20,6 +20,9 @@ var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(a => int.Parse(a, C
 var parallelism = args.SkipWhile(a => a != "--parallelism").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(4);
 // --idle-runs N repeats the no-new-data run (the first one after a run with data may still compact the ops logs).
 var idleRuns = args.SkipWhile(a => a != "--idle-runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1);
+// Batch 2 continues batch 1 (same rows, so its updates and deletes hit batch 1's orders) with new orders sized so that
+// its order lines (new + ½ updated + ⅒ late + ⅒ deleted = 1.7 × new) are 1 % of batch 1's.
+var newOrders = Math.Max(5, rows / 170);
 var root = Path.Combine(Path.GetTempPath(), $"lakehouse-pipeline-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(root);
 var results = new List<(string Case, double Ms)>();
@@ -27,7 +30,7 @@ var results = new List<(string Case, double Ms)>();
 try
 {
     Console.WriteLine($"# Lakehouse.Pipeline benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; {rows:N0} orders in batch 1, {Math.Max(20, rows / 100):N0} in batch 2; one run per case.");
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; {rows:N0} orders in batch 1, {newOrders:N0} new in batch 2; one run per case.");
     Console.WriteLine();
 
     var pipelineFile = Path.Combine(root, PipelineConfigLoader.DefaultFileName);
@@ -119,8 +122,8 @@ try
         }
     }
 
-    var second = DemoData.Generate(config.Landing, new DemoOptions { Rows = Math.Max(20, rows / 100), Batch = 2 });
-    Console.WriteLine($"Batch 2: {second.OrderLines:N0} order lines ({second.NewOrders:N0} new, {second.UpdatedOrders:N0} updated, {second.LateOrders:N0} late, {second.DeletedOrders:N0} deleted)");
+    var second = DemoData.Generate(config.Landing, new DemoOptions { Rows = rows, Batch = 2, NewOrders = newOrders });
+    Console.WriteLine($"Batch 2: {second.OrderLines:N0} order lines, {100.0 * second.OrderLines / first.OrderLines:F2} % of batch 1's ({second.NewOrders:N0} new, {second.UpdatedOrders:N0} updated, {second.LateOrders:N0} late, {second.DeletedOrders:N0} deleted)");
     var incremental = await RunPipeline("incremental run, 1% new data (batch 2)");
     var idle = await RunPipeline("run with no new data");
     for (var i = 2; i <= idleRuns; i++)

@@ -3,8 +3,17 @@ namespace Lakehouse.Pipeline.Demo;
 /// <summary>What <see cref="DemoData.Generate"/> writes: which batch, how large, from which seed.</summary>
 public sealed record DemoOptions
 {
-    /// <summary>Orders in batch 1 (at least 20); later batches add a tenth of it as new orders. Default 1,000.</summary>
+    /// <summary>Orders in batch 1 (at least 20); later batches add a tenth of it as new orders unless
+    /// <see cref="NewOrders"/> says otherwise. Default 1,000.</summary>
     public int Rows { get; init; } = 1000;
+
+    /// <summary>
+    /// New orders each later batch adds (at least 5); its updated orders are half as many, its late and deleted orders
+    /// a tenth each, and its new and changed customers scale alike. Default (null): a tenth of <see cref="Rows"/>.
+    /// Give every batch of one landing zone the same <see cref="Rows"/> and <see cref="NewOrders"/>: a batch replays
+    /// the ones before it to know which orders and customers exist.
+    /// </summary>
+    public int? NewOrders { get; init; }
 
     /// <summary>The batch to write, from 1. Batch 1 is the initial load; each later batch is a new set of files
     /// with new orders, updates, late data, deletes and new customers. Default 1.</summary>

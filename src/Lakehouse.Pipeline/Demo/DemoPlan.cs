@@ -22,12 +22,21 @@ internal sealed class DemoPlan
         Orders = options.Rows;
         Customers = Math.Max(10, Orders / 10);
         Products = Math.Clamp(Orders / 50, 5, 500);
-        NewOrdersPerBatch = Math.Max(5, Orders / 10);
-        UpdatesPerBatch = Math.Max(2, Orders / 20);
-        LatePerBatch = Math.Max(1, Orders / 100);
-        DeletesPerBatch = Math.Max(1, Orders / 100);
-        NewCustomersPerBatch = Math.Max(1, Customers / 20);
-        CustomerUpdatesPerBatch = Math.Max(1, Customers / 50);
+        if (options.NewOrders < 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.NewOrders, "A later batch needs at least 5 new orders so that every kind of change occurs.");
+        }
+
+        // The batch sizes below are fractions of this: batch 1's orders by default (a tenth new per batch), or ten times
+        // the new orders asked for.
+        var basis = options.NewOrders * 10L ?? Orders;
+        NewOrdersPerBatch = (int)Math.Max(5, basis / 10);
+        UpdatesPerBatch = (int)Math.Max(2, basis / 20);
+        LatePerBatch = (int)Math.Max(1, basis / 100);
+        DeletesPerBatch = (int)Math.Max(1, basis / 100);
+        var customerBasis = Math.Max(10, basis / 10);
+        NewCustomersPerBatch = (int)Math.Max(1, customerBasis / 20);
+        CustomerUpdatesPerBatch = (int)Math.Max(1, customerBasis / 50);
         PriceUpdatesPerBatch = Math.Max(1, Products / 20);
     }
 

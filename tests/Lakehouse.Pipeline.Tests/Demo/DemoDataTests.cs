@@ -101,15 +101,17 @@ public sealed class DemoDataTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Generate_LaterBatch_HoldsNewOrdersUpdatesLateDataAndDeletes(int last)
+    [InlineData(2, null)]
+    [InlineData(3, null)]
+    [InlineData(2, 30)]
+    [InlineData(3, 30)]
+    public void Generate_LaterBatch_HoldsNewOrdersUpdatesLateDataAndDeletes(int last, int? newOrders)
     {
         using var dir = new TempDirectory("demo");
         DemoBatch? batch = null;
         for (var b = 1; b <= last; b++)
         {
-            batch = DemoData.Generate(dir.Path, Options(400, b));
+            batch = DemoData.Generate(dir.Path, Options(400, b) with { NewOrders = newOrders });
         }
 
         var all = RawLanding.JsonLines(dir.Combine("orders")).Where(o => !o.Malformed).ToList();
@@ -148,6 +150,27 @@ public sealed class DemoDataTests
         var productsNow = RawLanding.JsonLines(dir.Combine("products")).Where(p => p.File.Contains($"-batch-{last:D4}-", StringComparison.Ordinal)).ToList();
         Assert.Equal(batch.UpdatedProducts, productsNow.Count);
         Assert.All(current.Except(late).Concat(customersNow).Concat(productsNow), r => Assert.True(Ts(r["updated_at"]) >= Anchor.AddHours(last - 2)));
+    }
+
+    [Fact]
+    public void Generate_NewOrders_SizesTheLaterBatchesChanges()
+    {
+        using var dir = new TempDirectory("demo");
+        DemoData.Generate(dir.Path, Options(2000, 1) with { NewOrders = 40 });
+        var batch = DemoData.Generate(dir.Path, Options(2000, 2) with { NewOrders = 40 });
+
+        // DemoOptions.NewOrders: updates half as many, late and deleted orders a tenth each; customers scale alike
+        // (a twentieth of the new orders join, a fiftieth change, at least one each).
+        Assert.Equal((40, 20, 4, 4), (batch.NewOrders, batch.UpdatedOrders, batch.LateOrders, batch.DeletedOrders));
+        Assert.Equal(40 + 20 + 4 + 4, batch.OrderLines);
+        Assert.Equal((2, 1), (batch.NewCustomers, batch.UpdatedCustomers));
+    }
+
+    [Fact]
+    public void Generate_FewerThanFiveNewOrders_Throws()
+    {
+        using var dir = new TempDirectory("demo");
+        Assert.Throws<ArgumentOutOfRangeException>(() => DemoData.Generate(dir.Path, Options(100, 2) with { NewOrders = 4 }));
     }
 
     [Fact]
