@@ -42,18 +42,20 @@ internal static class MergeCommand
         }
 
         var sourceTable = $"__lakehouse_merge_source_{Guid.NewGuid():N}";
+        var pairsTable = $"__lakehouse_merge_pairs_{Guid.NewGuid():N}";
         try
         {
-            return Run(session, merge, target, snapshot, settings, sourceTable, started, cancellationToken);
+            return Run(session, merge, target, snapshot, settings, sourceTable, pairsTable, started, cancellationToken);
         }
         finally
         {
+            session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(pairsTable)}");
             session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(sourceTable)}");
         }
     }
 
     private static string Run(EngineSession session, MergeIntoTable merge, DeltaTarget target, Snapshot snapshot, CommitSettings settings,
-        string sourceTable, DateTimeOffset started, CancellationToken cancellationToken)
+        string sourceTable, string pairsTable, DateTimeOffset started, CancellationToken cancellationToken)
     {
         // The source is evaluated once (Delta materializes it too), so both passes see the same rows.
         var translator = new RelationTranslator(session);
@@ -118,7 +120,11 @@ internal static class MergeCommand
         // Pass 1: counts per file from one join; nothing is materialized. Unique source keys mean no target row can
         // match twice, so target rows need not be told apart.
         var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
-        var files = join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
+        // On a table with deletion vectors, a MERGE whose written values are all source columns keeps pass 1's matched
+        // pairs, and pass 2 reads only them and the source: the target is scanned once (MergeJoin.Pairs.cs).
+        var pairs = DeletionVectorDml.Enabled(snapshot) && join.WritesFromSourceOnly(finalFields, sourceColumns.Select(c => c.Sql).ToHashSet(StringComparer.Ordinal))
+            ? pairsTable : null;
+        var files = pairs is not null ? join.ClassifyIntoPairs(candidates, pairs) : join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
         CheckSingleMatch(join, clauses, files, candidates);
         var counts = new RowCounts(files.Sum(f => f.MatchedUpdated), files.Sum(f => f.MatchedDeleted), files.Sum(f => f.BySourceUpdated),
             files.Sum(f => f.BySourceDeleted), files.Sum(f => f.Inserted));
@@ -134,10 +140,11 @@ internal static class MergeCommand
         if (DeletionVectorMerge.Applies(snapshot, touched))
         {
             return DeletionVectorMerge.Run(session, snapshot, new DeletionVectorMerge.Plan(join, files, touched, matchedElsewhere, mayInsert, finalFields, newMetadata,
-                Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted), settings, cancellationToken);
+                Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted) { Pairs = pairs }, settings, cancellationToken);
         }
 
         var rowsSql = touched.Count == 0 && !mayInsert ? null
+            : touched.Count == 0 && pairs is not null ? join.InsertedRowsFromPairs(pairs, finalFields)
             : join.Output(touched, matchedElsewhere, mayInsert, files.Any(f => f.Pairs != f.PairedRows), finalFields);
         var keptTargetRows = join.CountsInserts ? 0 : RowsIn(session, snapshot, touched) - counts.MatchedDeleted;
         var parameters = Parameters(merge, clauses);
