@@ -415,8 +415,9 @@ public sealed class DeletionVectorMergeTests(ServerFixture server) : IClassFixtu
     /// <summary>
     /// The shape of silver's MERGE (every written value a source column; conditions read both sides): on a table with
     /// deletion vectors pass 2 is computed from pass 1's matched pairs without reading the target again, so its rows must
-    /// be those of Delta's semantics and of the copy-on-write path: an update, a conditional delete, a source row matched
-    /// in an unchanged file (neither written nor inserted), a NULL key (never matches, inserted) and a new key.
+    /// be those of Delta's semantics and of the copy-on-write path: an update (by one of two source rows of its key; the
+    /// other's condition is false), a conditional delete, a source row matched in an unchanged file (neither written nor
+    /// inserted), a NULL key (never matches, inserted) and a new key.
     /// </summary>
     [Theory]
     [InlineData(true)]
@@ -429,7 +430,7 @@ public sealed class DeletionVectorMergeTests(ServerFixture server) : IClassFixtu
         await DeltaTables.CreateAsync(spark, path, null, deletionVectors, "(1, 'a', 10), (2, 'b', 20), (3, 'c', 30)", "(11, 'k', 110), (12, 'l', 120)");
         var first = DeltaTables.FileWithId(path, 1);
 
-        var merge = Merge(path, Source("(2, 'B', 200), (3, 'x', 0), (12, 'L', 5), (20, 'n', 1), (CAST(NULL AS BIGINT), 'm', 7)"), "t.id = s.id");
+        var merge = Merge(path, Source("(2, 'B', 200), (2, 'older', 1), (3, 'x', 0), (12, 'L', 5), (20, 'n', 1), (CAST(NULL AS BIGINT), 'm', 7)"), "t.id = s.id");
         merge.MatchedActions.Add(Delete("s.name = 'x'"));
         merge.MatchedActions.Add(UpdateAll("s.amount > t.amount"));
         merge.NotMatchedActions.Add(InsertAll("s.name <> 'x'"));

@@ -110,20 +110,22 @@ internal static class MergeCommand
             .Concat(builder.Build(merge.NotMatchedBySourceActions, MergeClause.NotMatchedBySourceBase, "notMatchedBySource"))
             .ToList();
 
+        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
+        // On a table with deletion vectors, a MERGE whose written values are all source columns keeps pass 1's matched
+        // pairs, and pass 2 reads only them and the source: the target is scanned once (MergeJoin.Pairs.cs). The pairs
+        // count matched rows exactly, so the source's keys need no uniqueness test.
+        var pairs = DeletionVectorDml.Enabled(snapshot) && join.WritesFromSourceOnly(finalFields, sourceColumns.Select(c => c.Sql).ToHashSet(StringComparer.Ordinal))
+            ? pairsTable : null;
+
         // Candidate files: all of them when not-matched-by-source clauses must see every target row.
         var keys = MergeFilePruning.Keys(merge.Condition, scope, targetFrame, sourceFrame, schema);
         var bySource = clauses.Any(c => c.IsNotMatchedBySource);
-        var sourceKeys = MergeFilePruning.Analyze(session, snapshot, keys, sourceTable, sourceAlias, prune: !bySource);
+        var sourceKeys = MergeFilePruning.Analyze(session, snapshot, keys, sourceTable, sourceAlias, prune: !bySource, uniqueness: pairs is null);
         var candidates = sourceKeys.Candidates;
         var scanStarted = DateTimeOffset.UtcNow;
 
-        // Pass 1: counts per file from one join; nothing is materialized. Unique source keys mean no target row can
-        // match twice, so target rows need not be told apart.
-        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
-        // On a table with deletion vectors, a MERGE whose written values are all source columns keeps pass 1's matched
-        // pairs, and pass 2 reads only them and the source: the target is scanned once (MergeJoin.Pairs.cs).
-        var pairs = DeletionVectorDml.Enabled(snapshot) && join.WritesFromSourceOnly(finalFields, sourceColumns.Select(c => c.Sql).ToHashSet(StringComparer.Ordinal))
-            ? pairsTable : null;
+        // Pass 1: counts per file from one join; nothing is materialized (except the pairs above). Unique source keys
+        // mean no target row can match twice, so target rows need not be told apart.
         var files = pairs is not null ? join.ClassifyIntoPairs(candidates, pairs) : join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
         CheckSingleMatch(join, clauses, files, candidates);
         var counts = new RowCounts(files.Sum(f => f.MatchedUpdated), files.Sum(f => f.MatchedDeleted), files.Sum(f => f.BySourceUpdated),

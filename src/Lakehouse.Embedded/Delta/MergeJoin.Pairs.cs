@@ -40,12 +40,14 @@ internal sealed partial class MergeJoin
         var pairs = SqlText.Ident(pairsTable);
         session.NonQuery($"CREATE TEMP TABLE {pairs} AS SELECT {_t}.{DeltaScanSql.FileColumn} AS __f, {_t}.{DeltaScanSql.PositionColumn} AS __p, "
             + $"{_s}.rowid AS __r, {Code("TRUE")} AS __c FROM ({scan}) AS {_t} JOIN {SqlText.Ident(sourceTable)} AS {_s} ON ({condition})");
+        // Rows are counted per (file, position) group first: DuckDB's DISTINCT aggregates cost far more to set up than
+        // this small table costs to group twice.
         var modifying = $"__c BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}";
-        var sql = $"SELECT __f, count(*) FILTER (WHERE {In("__c", c => c.IsMatched)}), count(*), count(DISTINCT __p), "
-                + $"count(*) FILTER (WHERE {modifying}), count(DISTINCT __p) FILTER (WHERE {modifying}), "
-                + $"count(*) FILTER (WHERE {In("__c", c => c.IsMatched && c.Action == MergeActionKind.Update)}), "
-                + $"count(DISTINCT __p) FILTER (WHERE {In("__c", c => c.IsMatched && c.Action == MergeActionKind.Delete)}), 0, 0, 0 "
-                + $"FROM {pairs} GROUP BY __f";
+        var perRow = $"SELECT __f, __p, count(*) FILTER (WHERE {In("__c", c => c.IsMatched)}) AS a, count(*) AS n, count(*) FILTER (WHERE {modifying}) AS m, "
+                   + $"count(*) FILTER (WHERE {In("__c", c => c.IsMatched && c.Action == MergeActionKind.Update)}) AS u, "
+                   + $"count(*) FILTER (WHERE {In("__c", c => c.IsMatched && c.Action == MergeActionKind.Delete)}) AS d FROM {pairs} GROUP BY __f, __p";
+        var sql = "SELECT __f, CAST(sum(a) AS BIGINT), CAST(sum(n) AS BIGINT), count(*), CAST(sum(m) AS BIGINT), count(*) FILTER (WHERE m > 0), "
+                + $"CAST(sum(u) AS BIGINT), count(*) FILTER (WHERE d > 0), 0, 0, 0 FROM ({perRow}) GROUP BY __f";
         return ReadCounts(sql);
     }
 
