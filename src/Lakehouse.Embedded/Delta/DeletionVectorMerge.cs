@@ -11,9 +11,9 @@ namespace Lakehouse.Embedded.Delta;
 /// MERGE with deletion vectors (merge-on-read), as Delta does on tables with <c>delta.enableDeletionVectors=true</c>:
 /// after pass 1 (<see cref="MergeJoin.Classify"/>, shared with copy-on-write) has found the touched files, one join of
 /// those files with the source keeps only the rows the MERGE changes (<see cref="MergeJoin.ChangedRows"/>, a small
-/// temp table); the positions of the updated and deleted target rows are added to their files' deletion vectors
-/// (union with the current ones), the updated and inserted rows go to new files, and the touched files' other rows
-/// are neither read back nor copied.
+/// temp table; or from pass 1's kept pairs and the source, <see cref="MergeJoin.ChangedRowsFromPairs"/>); the positions
+/// of the updated and deleted target rows are added to their files' deletion vectors (union with the current ones), the
+/// updated and inserted rows go to new files, and the touched files' other rows are neither read back nor copied.
 /// </summary>
 internal static class DeletionVectorMerge
 {

@@ -20,7 +20,9 @@ namespace Lakehouse.Embedded.Delta;
 /// (<see cref="MergeJoin.Classify"/>); only files with a row that is updated or deleted are rewritten, by one query
 /// that joins them with the source again and also yields the inserted rows (<see cref="MergeJoin.Output"/>); the rows
 /// are written and committed in one transaction with Delta's operation metrics. Without not-matched-by-source clauses
-/// the first join is an inner join and the inserted rows are counted from what the second one writes.
+/// the first join is an inner join and the inserted rows are counted from what the second one writes. On a table with
+/// deletion vectors whose MERGE writes only source columns, pass 1 keeps its matched pairs and pass 2 reads those and
+/// the source instead of the target files (<see cref="MergeJoin.ClassifyIntoPairs"/>).
 /// </summary>
 internal static class MergeCommand
 {
