@@ -466,6 +466,28 @@ public sealed class DeletionVectorMergeTests(ServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Merge_ValuesFromSourceOnlyOnPartitionedTarget_MarksTheTouchedPartitionsFileAndWritesEachRowInItsPartition()
+    {
+        using var dir = new TempDirectory("dv-merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await CreateAsync(spark, path, ["name"], "(1, 'a', 10), (2, 'b', 20), (3, 'b', 30), (4, 'c', 40)");
+        var before = Snapshot.Load(path).Files.ToDictionary(f => f.PartitionValues["name"]!, f => f.Path);
+
+        var merge = Merge(path, Source("(3, 'b', 33), (4, 'c', 40), (5, 'd', 50)"), "t.name = s.name AND t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll("s.amount <> t.amount"));
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 2, 1, 0, 1 }, await MergeAsync(spark, merge));
+
+        Assert.Equal([before["b"]], DeltaTables.Removed(path, 1));
+        Assert.Equal([1L], Deleted(path, before["b"]));
+        var added = DeltaTables.Added(path, 1).Where(p => p != before["b"]).ToList();
+        Assert.Contains(added, p => p.StartsWith("name=b/", StringComparison.Ordinal));
+        Assert.Contains(added, p => p.StartsWith("name=d/", StringComparison.Ordinal));
+        Assert.Equal(["1|a|10", "2|b|20", "3|b|33", "4|c|40", "5|d|50"], DeltaTables.Rows(path).Select(Reorder).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Write_DeltaOptionOnFirstWrite_BecomesTablePropertyWithTheFeature()
     {
         using var dir = new TempDirectory("dv-merge");

@@ -40,8 +40,8 @@ internal sealed partial class MergeJoin
         var pairs = SqlText.Ident(pairsTable);
         session.NonQuery($"CREATE TEMP TABLE {pairs} AS SELECT {_t}.{DeltaScanSql.FileColumn} AS __f, {_t}.{DeltaScanSql.PositionColumn} AS __p, "
             + $"{_s}.rowid AS __r, {Code("TRUE")} AS __c FROM ({scan}) AS {_t} JOIN {SqlText.Ident(sourceTable)} AS {_s} ON ({condition})");
-        // Rows are counted per (file, position) group first: DuckDB's DISTINCT aggregates cost far more to set up than
-        // this small table costs to group twice.
+        // Rows are counted per (file, position) group first, then per file: one hash table per level instead of one per
+        // DISTINCT aggregate.
         var modifying = $"__c BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}";
         var perRow = $"SELECT __f, __p, count(*) FILTER (WHERE {In("__c", c => c.IsMatched)}) AS a, count(*) AS n, count(*) FILTER (WHERE {modifying}) AS m, "
                    + $"count(*) FILTER (WHERE {In("__c", c => c.IsMatched && c.Action == MergeActionKind.Update)}) AS u, "
