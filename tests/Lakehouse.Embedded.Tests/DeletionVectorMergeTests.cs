@@ -412,6 +412,81 @@ public sealed class DeletionVectorMergeTests(ServerFixture server) : IClassFixtu
         Assert.Equal([1L, 2L], Deleted(path, DeltaTables.FileWithId(path, 1)));
     }
 
+    /// <summary>
+    /// The shape of silver's MERGE (every written value a source column; conditions read both sides): on a table with
+    /// deletion vectors pass 2 is computed from pass 1's matched pairs without reading the target again, so its rows must
+    /// be those of Delta's semantics and of the copy-on-write path: an update (by one of two source rows of its key; the
+    /// other's condition is false), a conditional delete, a source row matched in an unchanged file (neither written nor
+    /// inserted), a NULL key (never matches, inserted) and a new key.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Merge_ValuesFromSourceOnly_SameRowsWithAndWithoutVectors(bool deletionVectors)
+    {
+        using var dir = new TempDirectory("dv-merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await DeltaTables.CreateAsync(spark, path, null, deletionVectors, "(1, 'a', 10), (2, 'b', 20), (3, 'c', 30)", "(11, 'k', 110), (12, 'l', 120)");
+        var first = DeltaTables.FileWithId(path, 1);
+
+        var merge = Merge(path, Source("(2, 'B', 200), (2, 'older', 1), (3, 'x', 0), (12, 'L', 5), (20, 'n', 1), (CAST(NULL AS BIGINT), 'm', 7)"), "t.id = s.id");
+        merge.MatchedActions.Add(Delete("s.name = 'x'"));
+        merge.MatchedActions.Add(UpdateAll("s.amount > t.amount"));
+        merge.NotMatchedActions.Add(InsertAll("s.name <> 'x'"));
+        Assert.Equal(new long[] { 4, 1, 1, 2 }, await MergeAsync(spark, merge));
+
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "12|l|120", "2|B|200", "20|n|1", "NULL|m|7");
+        Assert.Equal([first], DeltaTables.Removed(path, 2));
+        if (deletionVectors)
+        {
+            Assert.Equal([1L, 2L], Deleted(path, first));
+            Assert.Equal((0L, 3L), (Metric(path, 2, "numTargetRowsCopied"), Metric(path, 2, "numOutputRows")));
+        }
+    }
+
+    [Fact]
+    public async Task Merge_ValuesFromSourceOnlyAndNoTargetRowChanges_OnlyAppendsTheInsertedRows()
+    {
+        using var dir = new TempDirectory("dv-merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await CreateAsync(spark, path, null, "(1, 'a', 10), (2, 'b', 20)", "(11, 'k', 110)");
+
+        // 2 and 11 match but are not newer: no file is touched; 11's source row must not be inserted either.
+        var merge = Merge(path, Source("(2, 'B', 1), (11, 'K', 1), (30, 'z', 3)"), "t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll("s.amount > t.amount"));
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 1, 0, 0, 1 }, await MergeAsync(spark, merge));
+
+        DeltaTables.AssertRows(path, "1|a|10", "11|k|110", "2|b|20", "30|z|3");
+        Assert.Empty(DeltaTables.Removed(path, 2));
+        Assert.Single(DeltaTables.Added(path, 2));
+        Assert.All(Snapshot.Load(path).Files, f => Assert.Null(f.DeletionVector));
+    }
+
+    [Fact]
+    public async Task Merge_ValuesFromSourceOnlyOnPartitionedTarget_MarksTheTouchedPartitionsFileAndWritesEachRowInItsPartition()
+    {
+        using var dir = new TempDirectory("dv-merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await CreateAsync(spark, path, ["name"], "(1, 'a', 10), (2, 'b', 20), (3, 'b', 30), (4, 'c', 40)");
+        var before = Snapshot.Load(path).Files.ToDictionary(f => f.PartitionValues["name"]!, f => f.Path);
+
+        var merge = Merge(path, Source("(3, 'b', 33), (4, 'c', 40), (5, 'd', 50)"), "t.name = s.name AND t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll("s.amount <> t.amount"));
+        merge.NotMatchedActions.Add(InsertAll());
+        Assert.Equal(new long[] { 2, 1, 0, 1 }, await MergeAsync(spark, merge));
+
+        Assert.Equal([before["b"]], DeltaTables.Removed(path, 1));
+        Assert.Equal([1L], Deleted(path, before["b"]));
+        var added = DeltaTables.Added(path, 1).Where(p => p != before["b"]).ToList();
+        Assert.Contains(added, p => p.StartsWith("name=b/", StringComparison.Ordinal));
+        Assert.Contains(added, p => p.StartsWith("name=d/", StringComparison.Ordinal));
+        Assert.Equal(["1|a|10", "2|b|20", "3|b|33", "4|c|40", "5|d|50"], DeltaTables.Rows(path).Select(Reorder).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Write_DeltaOptionOnFirstWrite_BecomesTablePropertyWithTheFeature()
     {

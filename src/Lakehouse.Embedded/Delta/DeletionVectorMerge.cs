@@ -11,9 +11,9 @@ namespace Lakehouse.Embedded.Delta;
 /// MERGE with deletion vectors (merge-on-read), as Delta does on tables with <c>delta.enableDeletionVectors=true</c>:
 /// after pass 1 (<see cref="MergeJoin.Classify"/>, shared with copy-on-write) has found the touched files, one join of
 /// those files with the source keeps only the rows the MERGE changes (<see cref="MergeJoin.ChangedRows"/>, a small
-/// temp table); the positions of the updated and deleted target rows are added to their files' deletion vectors
-/// (union with the current ones), the updated and inserted rows go to new files, and the touched files' other rows
-/// are neither read back nor copied.
+/// temp table; or from pass 1's kept pairs and the source, <see cref="MergeJoin.ChangedRowsFromPairs"/>); the positions
+/// of the updated and deleted target rows are added to their files' deletion vectors (union with the current ones), the
+/// updated and inserted rows go to new files, and the touched files' other rows are neither read back nor copied.
 /// </summary>
 internal static class DeletionVectorMerge
 {
@@ -31,7 +31,12 @@ internal static class DeletionVectorMerge
     /// <param name="ScanStarted">When pass 1 started.</param>
     public sealed record Plan(MergeJoin Join, IReadOnlyList<MergeJoin.FileCounts> Files, IReadOnlyList<AddFile> Touched, IReadOnlyList<AddFile> MatchedElsewhere,
         bool MayInsert, IReadOnlyList<StructField> Fields, Metadata? NewMetadata, IReadOnlyDictionary<string, string> Parameters, long SourceRows,
-        DateTimeOffset Started, DateTimeOffset ScanStarted);
+        DateTimeOffset Started, DateTimeOffset ScanStarted)
+    {
+        /// <summary>The table of pass 1's matched pairs (<see cref="MergeJoin.ClassifyIntoPairs"/>), when pass 2 is
+        /// computed from them; null when pass 2 joins the touched files again.</summary>
+        public string? Pairs { get; init; }
+    }
 
     /// <summary>
     /// True when the MERGE marks rows deleted instead of rewriting files: the table enables deletion vectors, some file
@@ -68,7 +73,10 @@ internal static class DeletionVectorMerge
         var join = plan.Join;
         using (new TraceScope("merge-dv-changed", Trace.Start(), changed))
         {
-            session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(changed)} AS {join.ChangedRows(plan.Touched, plan.MatchedElsewhere, plan.MayInsert, plan.Fields)}");
+            var rows = plan.Pairs is { } pairs
+                ? join.ChangedRowsFromPairs(pairs, plan.MayInsert, plan.Fields)
+                : join.ChangedRows(plan.Touched, plan.MatchedElsewhere, plan.MayInsert, plan.Fields);
+            session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(changed)} AS {rows}");
         }
 
         var marked = DeletionVectorDml.Hits(snapshot, plan.Touched, DeletionVectorDml.PositionsByFile(session, MergeJoin.ChangedPositions(changed)));

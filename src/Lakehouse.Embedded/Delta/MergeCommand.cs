@@ -20,7 +20,9 @@ namespace Lakehouse.Embedded.Delta;
 /// (<see cref="MergeJoin.Classify"/>); only files with a row that is updated or deleted are rewritten, by one query
 /// that joins them with the source again and also yields the inserted rows (<see cref="MergeJoin.Output"/>); the rows
 /// are written and committed in one transaction with Delta's operation metrics. Without not-matched-by-source clauses
-/// the first join is an inner join and the inserted rows are counted from what the second one writes.
+/// the first join is an inner join and the inserted rows are counted from what the second one writes. On a table with
+/// deletion vectors whose MERGE writes only source columns, pass 1 keeps its matched pairs and pass 2 reads those and
+/// the source instead of the target files (<see cref="MergeJoin.ClassifyIntoPairs"/>).
 /// </summary>
 internal static class MergeCommand
 {
@@ -42,18 +44,20 @@ internal static class MergeCommand
         }
 
         var sourceTable = $"__lakehouse_merge_source_{Guid.NewGuid():N}";
+        var pairsTable = $"__lakehouse_merge_pairs_{Guid.NewGuid():N}";
         try
         {
-            return Run(session, merge, target, snapshot, settings, sourceTable, started, cancellationToken);
+            return Run(session, merge, target, snapshot, settings, sourceTable, pairsTable, started, cancellationToken);
         }
         finally
         {
+            session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(pairsTable)}");
             session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(sourceTable)}");
         }
     }
 
     private static string Run(EngineSession session, MergeIntoTable merge, DeltaTarget target, Snapshot snapshot, CommitSettings settings,
-        string sourceTable, DateTimeOffset started, CancellationToken cancellationToken)
+        string sourceTable, string pairsTable, DateTimeOffset started, CancellationToken cancellationToken)
     {
         // The source is evaluated once (Delta materializes it too), so both passes see the same rows.
         var translator = new RelationTranslator(session);
@@ -108,17 +112,23 @@ internal static class MergeCommand
             .Concat(builder.Build(merge.NotMatchedBySourceActions, MergeClause.NotMatchedBySourceBase, "notMatchedBySource"))
             .ToList();
 
+        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
+        // On a table with deletion vectors, a MERGE whose written values are all source columns keeps pass 1's matched
+        // pairs, and pass 2 reads only them and the source: the target is scanned once (MergeJoin.Pairs.cs). The pairs
+        // count matched rows exactly, so the source's keys need no uniqueness test.
+        var pairs = DeletionVectorDml.Enabled(snapshot) && join.WritesFromSourceOnly(finalFields, sourceColumns.Select(c => c.Sql).ToHashSet(StringComparer.Ordinal))
+            ? pairsTable : null;
+
         // Candidate files: all of them when not-matched-by-source clauses must see every target row.
         var keys = MergeFilePruning.Keys(merge.Condition, scope, targetFrame, sourceFrame, schema);
         var bySource = clauses.Any(c => c.IsNotMatchedBySource);
-        var sourceKeys = MergeFilePruning.Analyze(session, snapshot, keys, sourceTable, sourceAlias, prune: !bySource);
+        var sourceKeys = MergeFilePruning.Analyze(session, snapshot, keys, sourceTable, sourceAlias, prune: !bySource, uniqueness: pairs is null);
         var candidates = sourceKeys.Candidates;
         var scanStarted = DateTimeOffset.UtcNow;
 
-        // Pass 1: counts per file from one join; nothing is materialized. Unique source keys mean no target row can
-        // match twice, so target rows need not be told apart.
-        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
-        var files = join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
+        // Pass 1: counts per file from one join; nothing is materialized (except the pairs above). Unique source keys
+        // mean no target row can match twice, so target rows need not be told apart.
+        var files = pairs is not null ? join.ClassifyIntoPairs(candidates, pairs) : join.Classify(candidates, exact: !sourceKeys.UniqueKeys);
         CheckSingleMatch(join, clauses, files, candidates);
         var counts = new RowCounts(files.Sum(f => f.MatchedUpdated), files.Sum(f => f.MatchedDeleted), files.Sum(f => f.BySourceUpdated),
             files.Sum(f => f.BySourceDeleted), files.Sum(f => f.Inserted));
@@ -134,10 +144,11 @@ internal static class MergeCommand
         if (DeletionVectorMerge.Applies(snapshot, touched))
         {
             return DeletionVectorMerge.Run(session, snapshot, new DeletionVectorMerge.Plan(join, files, touched, matchedElsewhere, mayInsert, finalFields, newMetadata,
-                Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted), settings, cancellationToken);
+                Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted) { Pairs = pairs }, settings, cancellationToken);
         }
 
         var rowsSql = touched.Count == 0 && !mayInsert ? null
+            : touched.Count == 0 && pairs is not null ? join.InsertedRowsFromPairs(pairs, finalFields)
             : join.Output(touched, matchedElsewhere, mayInsert, files.Any(f => f.Pairs != f.PairedRows), finalFields);
         var keptTargetRows = join.CountsInserts ? 0 : RowsIn(session, snapshot, touched) - counts.MatchedDeleted;
         var parameters = Parameters(merge, clauses);

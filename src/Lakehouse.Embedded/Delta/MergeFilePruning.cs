@@ -63,9 +63,10 @@ internal static class MergeFilePruning
     /// <summary>
     /// Reads the source's keys once: which files of <paramref name="snapshot"/> may contain a target row matching a
     /// source row of <paramref name="sourceTable"/> (all of them unless <paramref name="prune"/>), and whether the
-    /// source's key tuples are unique, and how many rows the source has.
+    /// source's key tuples are unique, and how many rows the source has. Without <paramref name="uniqueness"/> (the caller
+    /// counts matched target rows exactly anyway) the keys are not hashed for it and <see cref="SourceKeys.UniqueKeys"/> is false.
     /// </summary>
-    public static SourceKeys Analyze(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias, bool prune)
+    public static SourceKeys Analyze(EngineSession session, Snapshot snapshot, IReadOnlyList<Key> keys, string sourceTable, string sourceAlias, bool prune, bool uniqueness = true)
     {
         var files = snapshot.Files.ToList();
         if (keys.Count == 0)
@@ -87,7 +88,8 @@ internal static class MergeFilePruning
             ? " AND " + string.Join(" AND ", keys.Select((_, k) =>
                 $"__k{k} BETWEEN least({string.Join(", ", ranged.Select(r => r.Bounds[2 * k]))}) AND greatest({string.Join(", ", ranged.Select(r => r.Bounds[2 * k + 1]))})"))
             : "";
-        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}{hull}), count(DISTINCT {distinct}) FILTER (WHERE {castNotNull}{hull}), count(*)");
+        var unique = uniqueness ? $"count(DISTINCT {distinct}) FILTER (WHERE {castNotNull}{hull})" : "-1";
+        var sql = new StringBuilder($"SELECT count(*) FILTER (WHERE {notNull}{hull}), {unique}, count(*)");
         foreach (var (_, bounds) in aggregated)
         {
             sql.Append(", coalesce(bool_or(").Append(string.Join(" AND ", keys.Select((_, k) => $"__k{k} BETWEEN {bounds[2 * k]} AND {bounds[2 * k + 1]}"))).Append("), FALSE)");

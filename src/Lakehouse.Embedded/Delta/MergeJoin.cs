@@ -79,17 +79,7 @@ internal sealed partial class MergeJoin(EngineSession session, Snapshot snapshot
                 + $"count(*) FILTER (WHERE {In("__c", c => c.IsNotMatched)}) "
                 + $"FROM (SELECT {_t}.{DeltaScanSql.FileColumn} AS __f, {_t}.{DeltaScanSql.PositionColumn} AS __p, {Code($"{_t}.{DeltaScanSql.FileColumn} IS NOT NULL")} AS __c, {pair} AS __pair "
                 + $"FROM ({scan}) AS {_t} {join} {SqlText.Ident(sourceTable)} AS {_s} ON ({condition})) GROUP BY __f";
-        var result = new List<FileCounts>();
-        foreach (var batch in session.QueryAsync(sql, CancellationToken.None).ToBlockingEnumerable())
-        {
-            for (var i = 0; i < batch.Length; i++)
-            {
-                long N(int column) => Convert.ToInt64(ArrowResults.Value(batch.Column(column), i) ?? 0L, CultureInfo.InvariantCulture);
-                result.Add(new FileCounts((string?)ArrowResults.Value(batch.Column(0), i), N(1), N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10)));
-            }
-        }
-
-        return result;
+        return ReadCounts(sql);
     }
 
     /// <summary>The number of target rows that more than one source row would update or delete (for the error message).</summary>

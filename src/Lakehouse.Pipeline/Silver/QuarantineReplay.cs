@@ -64,14 +64,14 @@ internal static class QuarantineReplay
         long written, deleted;
         if (source.Scd2)
         {
-            (written, deleted) = await new Scd2Merge(ctx, source, "silver-replay").MergeAsync(valid, dataColumns, version, null, ct).ConfigureAwait(false);
+            (written, deleted) = await new Scd2Merge(ctx, source, "silver-replay").MergeAsync(valid, dataColumns, version, null, true, ct).ConfigureAwait(false);
         }
         else
         {
             var merge = new SilverMerge(ctx, source, "silver-replay");
             var latest = merge.Latest(valid, dataColumns);
             var upserts = await merge.ApplyTombstonesAsync(latest, version, ct).ConfigureAwait(false);
-            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, ct).ConfigureAwait(false);
+            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, version, null, true, ct).ConfigureAwait(false);
         }
 
         // The rows as the quarantine table holds them (raw values and lineage): identical rows are evaluated alike, so

@@ -40,11 +40,12 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
 
     /// <summary>Throws <see cref="PipelineInputException"/> when silver exists with the other layout (SCD2 or latest only)
     /// than the source's <c>scd2</c> setting asks for.</summary>
-    public static async Task CheckLayoutAsync(JobContext ctx, SourceConfig source, CancellationToken ct)
+    /// <returns>Whether silver exists (the merges take it instead of asking again).</returns>
+    public static async Task<bool> CheckLayoutAsync(JobContext ctx, SourceConfig source, CancellationToken ct)
     {
         if (await DeltaTables.TryColumnsAsync(ctx.Spark, ctx.TablePath(source.SilverTable), ct).ConfigureAwait(false) is not { } columns)
         {
-            return;
+            return false;
         }
 
         var isScd2 = columns.Contains(SilverColumns.IsCurrent, StringComparer.OrdinalIgnoreCase)
@@ -55,19 +56,21 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
                 $"{source.SilverTable} was written {(isScd2 ? "as SCD type 2" : "with the latest version per key only")}, but the pipeline file says scd2: {(source.Scd2 ? "true" : "false")}. "
                 + $"Restore the setting, or rebuild silver: remove {source.SilverTable} (and {source.ChangesTable} / {source.TombstonesTable}) and rerun the silver job, which then reads all of bronze.");
         }
+
+        return true;
     }
 
     /// <summary>Merges the <paramref name="valid"/> rows (cleaned, passed their expectations) into silver as SCD type 2,
     /// idempotent per <paramref name="txnVersion"/>, with <paramref name="metadata"/> (when given) as the silver commit's
-    /// userMetadata.</summary>
+    /// userMetadata. <paramref name="silverExists"/> is whether silver exists, as the caller has just found
+    /// (<see cref="CheckLayoutAsync"/>).</summary>
     /// <returns>Rows inserted or updated, and rows removed from the history.</returns>
     public async Task<(long Written, long Deleted)> MergeAsync(
-        DataFrame valid, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, CancellationToken ct)
+        DataFrame valid, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, bool silverExists, CancellationToken ct)
     {
         var keys = source.BusinessKey;
         var columns = SilverMerge.WithLineage(dataColumns);
         var path = ctx.TablePath(source.SilverTable);
-        var silverExists = await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is not null;
         if (silverExists && await DeltaTables.TryReadAsync(ctx.Spark, ChangesPath, ct).ConfigureAwait(false) is null)
         {
             // Without the log the batch's keys would get a history of this batch alone, and the MERGE would drop the rest.
@@ -83,7 +86,9 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         var changes = valid.Select([.. columns.Select(Col)]).WithColumn("__rn", RowNumber().Over(perVersion)).Filter(Col("__rn") == Lit(1))
             .Select([.. columns.Select(Col), SilverMerge.IsDelete(source).Alias(SilverColumns.Deleted)]);
 
-        await AppendChangesAsync(changes, txnVersion, ct).ConfigureAwait(false);
+        // With silver there, the check above found the log; without, a run that stopped after its append may have left one.
+        await AppendChangesAsync(changes, txnVersion, silverExists || await DeltaTables.TryReadAsync(ctx.Spark, ChangesPath, ct).ConfigureAwait(false) is not null, ct)
+            .ConfigureAwait(false);
 
         // The batch's keys are those of its changes (each key keeps at least one change): read without the window.
         var touched = valid.Select([.. keys]).Distinct();
@@ -127,10 +132,10 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
     }
 
     /// <summary>Appends the changes not stored yet (by key and sequence value) to the changes table.</summary>
-    private async Task AppendChangesAsync(DataFrame changes, long txnVersion, CancellationToken ct)
+    private async Task AppendChangesAsync(DataFrame changes, long txnVersion, bool logExists, CancellationToken ct)
     {
         var fresh = changes;
-        if (await DeltaTables.TryReadAsync(ctx.Spark, ChangesPath, ct).ConfigureAwait(false) is not null)
+        if (logExists)
         {
             // Pinned, so that the plan (evaluated while the append runs) does not see the rows it appends.
             var stored = await PinnedAsync(ChangesPath, ct).ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal static class SilverJob
         var silverPath = ctx.TablePath(source.SilverTable);
         var bronzeVersion = await DeltaTables.TryLatestVersionAsync(spark, bronzePath, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"{source.BronzeTable} does not exist yet; run the bronze job of '{source.Name}' first.");
-        await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
+        var silverExists = await Scd2Merge.CheckLayoutAsync(ctx, source, ct).ConfigureAwait(false);
         var last = await SilverProgress.ReadAsync(spark, silverPath, ct).ConfigureAwait(false);
         ctx.Report.InputVersion = bronzeVersion;
         if (last is not null && last.BronzeVersion == bronzeVersion)
@@ -73,14 +73,14 @@ internal static class SilverJob
         long written, deleted;
         if (source.Scd2)
         {
-            (written, deleted) = await new Scd2Merge(ctx, source).MergeAsync(valid, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
+            (written, deleted) = await new Scd2Merge(ctx, source).MergeAsync(valid, dataColumns, progress.BronzeBatch, metadata, silverExists, ct).ConfigureAwait(false);
         }
         else
         {
             var merge = new SilverMerge(ctx, source);
             var latest = await merge.Latest(valid, dataColumns).PersistAsync(ct).ConfigureAwait(false);
             var upserts = await merge.ApplyTombstonesAsync(latest, maxBatch.Value, ct).ConfigureAwait(false);
-            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, metadata, ct).ConfigureAwait(false);
+            (written, deleted) = await merge.MergeAsync(latest, upserts, dataColumns, progress.BronzeBatch, metadata, silverExists, ct).ConfigureAwait(false);
             await latest.UnpersistAsync(cancellationToken: ct).ConfigureAwait(false);
         }
 

@@ -124,13 +124,14 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
     }
 
     /// <summary>Merges the upserts and deletes of <paramref name="latest"/> into silver in one commit, idempotent per
-    /// <paramref name="txnVersion"/>, with <paramref name="metadata"/> (when given) as its userMetadata.</summary>
+    /// <paramref name="txnVersion"/>, with <paramref name="metadata"/> (when given) as its userMetadata.
+    /// <paramref name="silverExists"/> is whether silver exists, as the caller has just found.</summary>
     public async Task<(long Written, long Deleted)> MergeAsync(
-        DataFrame latest, DataFrame upserts, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, CancellationToken ct)
+        DataFrame latest, DataFrame upserts, IReadOnlyList<string> dataColumns, long txnVersion, string? metadata, bool silverExists, CancellationToken ct)
     {
         var path = ctx.TablePath(source.SilverTable);
         var columns = WithLineage(dataColumns);
-        if (await DeltaTables.TryReadAsync(ctx.Spark, path, ct).ConfigureAwait(false) is null)
+        if (!silverExists)
         {
             var rows = upserts.Select([.. columns.Select(Col)]);
             var write = rows.Write.Format("delta").Mode("append").Option(DeletionVectorsOption, "true")
