@@ -8,7 +8,7 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
-/// The checks of one table in one run: <see cref="Plan"/> registers what each check needs in the shared aggregate pass
+/// The checks of one table in one run: <see cref="PlanAsync"/> registers what each check needs in the shared aggregate pass
 /// and returns how to judge it once the pass has run. Relationship checks join the other table's keys into the pass,
 /// and failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
 /// (<paramref name="version"/>), a relationship check whose two tables are at the versions of an earlier result takes
@@ -167,14 +167,11 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
     {
         var mine = SparkTypes.Fields(await frame.Select(Col(check.Column!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
         var theirs = SparkTypes.Fields(await target.Select(Col(check.ToColumn!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
-        return mine.KindCase == theirs.KindCase && mine.KindCase switch
-        {
-            DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean or DataType.KindOneofCase.Byte or DataType.KindOneofCase.Short
-                or DataType.KindOneofCase.Integer or DataType.KindOneofCase.Long or DataType.KindOneofCase.Date
-                or DataType.KindOneofCase.Timestamp or DataType.KindOneofCase.TimestampNtz or DataType.KindOneofCase.Binary => true,
-            DataType.KindOneofCase.Decimal => mine.Decimal.Precision == theirs.Decimal.Precision && mine.Decimal.Scale == theirs.Decimal.Scale,
-            _ => false,
-        };
+        // Equal messages: the same kind with the same precision, scale or collation.
+        return mine.Equals(theirs) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
+            or DataType.KindOneofCase.Byte or DataType.KindOneofCase.Short or DataType.KindOneofCase.Integer or DataType.KindOneofCase.Long
+            or DataType.KindOneofCase.Decimal or DataType.KindOneofCase.Date or DataType.KindOneofCase.Timestamp
+            or DataType.KindOneofCase.TimestampNtz or DataType.KindOneofCase.Binary;
     }
 
     private async Task<CheckResult> RowCountChangeAsync(TableCheckConfig check, long rows)
