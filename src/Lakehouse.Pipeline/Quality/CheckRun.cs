@@ -2,14 +2,15 @@ using System.Globalization;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Spark;
+using Lakehouse.Spark.Protos;
 using static Lakehouse.Spark.Functions;
 
 namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
-/// The checks of one table in one run: <see cref="Plan"/> registers what each check needs in the shared aggregate pass
-/// and returns how to judge it once the pass has run. Relationship checks need a join (one more query each), and
-/// failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
+/// The checks of one table in one run: <see cref="PlanAsync"/> registers what each check needs in the shared aggregate pass
+/// and returns how to judge it once the pass has run. Relationship checks join the other table's keys into the pass,
+/// and failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
 /// (<paramref name="version"/>), a relationship check whose two tables are at the versions of an earlier result takes
 /// that result instead of joining again, and a freshness check whose newest value was measured at that version takes
 /// the measurement (<paramref name="measured"/>, by <see cref="FreshnessBasis"/>) instead of scanning again.
@@ -23,14 +24,14 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     public delegate Task<CheckResult> Judge(Row metrics, long rows);
 
-    public Judge Plan(TableCheckConfig check, AggregatePass pass) => check.Type switch
+    public async Task<Judge> PlanAsync(TableCheckConfig check, AggregatePass pass) => check.Type switch
     {
         TableCheckType.NotNull => CountIf(check, pass, CheckPredicates.AnyNull(check.Columns), "0", examples: RowExamplesAsync),
         TableCheckType.AcceptedValues => CountIf(check, pass, CheckPredicates.NotAccepted(check), "in [" + string.Join(", ", check.Values) + "]", examples: ValueExamplesAsync),
         TableCheckType.Range => CountIf(check, pass, CheckPredicates.OutOfRange(check), RangeText(check), examples: ValueExamplesAsync),
         TableCheckType.Unique => Unique(check, pass),
         TableCheckType.Freshness => Freshness(check, pass),
-        TableCheckType.Relationship => (_, rows) => RelationshipAsync(check, rows),
+        TableCheckType.Relationship => await RelationshipAsync(check, pass).ConfigureAwait(false),
         TableCheckType.RowCountChange => (_, rows) => RowCountChangeAsync(check, rows),
         _ => throw new ArgumentOutOfRangeException(nameof(check), check.Type, "Unknown check type."),
     };
@@ -105,13 +106,15 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         }
     }
 
-    private async Task<CheckResult> RelationshipAsync(TableCheckConfig check, long rows)
+    // The other table's version, and an earlier result at the same versions, are looked up before the pass; a
+    // relationship left to evaluate joins the other table's keys into the pass when the two columns have one type.
+    private async Task<Judge> RelationshipAsync(TableCheckConfig check, AggregatePass pass)
     {
         var targetVersion = await DeltaTables.TryLatestVersionAsync(spark, ctx.TablePath(check.To!), ct).ConfigureAwait(false);
         if (targetVersion is not { } to)
         {
-            return new CheckResult(check, false, null, "0", 0, rows, [],
-                $"{check.To}, which {table}.{check.Column} refers to, does not exist; run the job that writes it first.");
+            return (_, rows) => Task.FromResult(new CheckResult(check, false, null, "0", 0, rows, [],
+                $"{check.To}, which {table}.{check.Column} refers to, does not exist; run the job that writes it first."));
         }
 
         // The result follows from the two tables' contents: at the same versions it is the same.
@@ -120,21 +123,55 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             : null;
         if (basis is not null && await DqResultsLog.EarlierResultAsync(spark, ctx, table, check, basis, ct).ConfigureAwait(false) is { } earlier)
         {
-            return earlier;
+            return (_, _) => Task.FromResult(earlier);
         }
 
         var target = TableChecks.ReadAt(spark, check.To!, to, ctx);
-        var keys = target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
         // Null references are not_null's business: only non-null values must exist in the other table.
-        var orphans = frame.Filter(Col(check.Column!).IsNotNull()).Join(keys, Col(check.Column!) == Col("__key"), "left_anti");
-        var bad = await orphans.CountAsync(ct).ConfigureAwait(false);
-        if (bad == 0)
+        var references = frame.Filter(Col(check.Column!).IsNotNull());
+        Func<Row, Task<long>> count;
+        if (await SameKeyTypeAsync(check, target).ConfigureAwait(false))
         {
-            return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.") { Basis = basis };
+            // Distinct keys of the column's own type match a row at most once, so the left join keeps every row once.
+            var key = pass.LookupKeyName();
+            pass.AddLookup(target.Select(Col(check.ToColumn!).Alias(key)).Distinct(), Col(check.Column!) == Col(key));
+            var metric = pass.AddCountIf(Col(check.Column!).IsNotNull() & Col(key).IsNull());
+            count = metrics => Task.FromResult(CheckValues.Long(metrics[metric]));
+        }
+        else
+        {
+            // Columns of different types compare after coercion, under which distinct keys can match a row twice:
+            // an anti join of its own.
+            count = _ => references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti").CountAsync(ct);
         }
 
-        return new CheckResult(check, false, bad, "0", bad, rows, await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false),
-            $"{bad} of {rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.") { Basis = basis };
+        return async (metrics, rows) =>
+        {
+            var bad = await count(metrics).ConfigureAwait(false);
+            if (bad == 0)
+            {
+                return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.") { Basis = basis };
+            }
+
+            var orphans = references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti");
+            return new CheckResult(check, false, bad, "0", bad, rows, await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false),
+                $"{bad} of {rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.") { Basis = basis };
+        };
+
+        DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
+    }
+
+    // Whether the two key columns have one type under which equality is plain equality (no floating point, whose
+    // distinct and equality treat NaN and -0.0 differently on some engines, and no nested types).
+    private async Task<bool> SameKeyTypeAsync(TableCheckConfig check, DataFrame target)
+    {
+        var mine = SparkTypes.Fields(await frame.Select(Col(check.Column!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
+        var theirs = SparkTypes.Fields(await target.Select(Col(check.ToColumn!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
+        // Equal messages: the same kind with the same precision, scale or collation.
+        return mine.Equals(theirs) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
+            or DataType.KindOneofCase.Byte or DataType.KindOneofCase.Short or DataType.KindOneofCase.Integer or DataType.KindOneofCase.Long
+            or DataType.KindOneofCase.Decimal or DataType.KindOneofCase.Date or DataType.KindOneofCase.Timestamp
+            or DataType.KindOneofCase.TimestampNtz or DataType.KindOneofCase.Binary;
     }
 
     private async Task<CheckResult> RowCountChangeAsync(TableCheckConfig check, long rows)

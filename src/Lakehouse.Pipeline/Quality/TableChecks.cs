@@ -6,8 +6,8 @@ using Lakehouse.Spark;
 namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
-/// Runs the table checks of one table: not_null, unique, accepted_values, range and freshness in one aggregate pass
-/// over the table, relationship with one anti-join each, row_count_change against the table's row counts of earlier
+/// Runs the table checks of one table: not_null, unique, accepted_values, range, freshness and relationship in one
+/// aggregate pass over the table (a relationship joins the other table's distinct keys into it), row_count_change against the table's row counts of earlier
 /// runs in <c>ops.dq_results</c>. Every result is appended to <c>ops.dq_results</c>. A failed check is data, not an
 /// exception: the caller decides, and a failed <c>critical</c> check is a quality-gate failure (exit code 7).
 /// </summary>
@@ -54,7 +54,12 @@ public static class TableChecks
         var measured = await DqResultsLog.EarlierMeasurementsAsync(spark, ctx, table, bases, ct).ConfigureAwait(false);
         var pass = new AggregatePass();
         var run = new CheckRun(spark, table, frame, pinned?.Version, ctx, ct, measured);
-        var judges = checks.Select(c => run.Plan(c, pass)).ToList();
+        var judges = new List<CheckRun.Judge>(checks.Count);
+        foreach (var check in checks)
+        {
+            judges.Add(await run.PlanAsync(check, pass).ConfigureAwait(false));
+        }
+
         Row? metrics = null;
         if (!(pass.OnlyRows && knownRows is not null))
         {

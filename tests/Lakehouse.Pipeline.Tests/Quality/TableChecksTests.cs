@@ -123,6 +123,59 @@ public sealed class TableChecksTests
         Assert.Empty(await TableChecks.RunAsync(t.Spark, "silver.nothing", [], Context(t, "run-1", Now)));
     }
 
+    [Fact]
+    public async Task RunAsync_TwoRelationshipsWithRepeatedAndNullKeys_CountEachRowOnce()
+    {
+        await using var t = await PathTables.CreateAsync();
+        await WriteOrdersAsync(t,
+            new Order("O1", "C1", "placed", 1m, At(3, 1, 0)),
+            new Order("O2", "C1", "placed", 2m, At(3, 1, 0)),
+            new Order("O3", "C2", "placed", 3m, At(3, 1, 0)),
+            new Order("O4", "C7", "placed", 4m, At(3, 1, 0)),
+            new Order("O5", "C7", "placed", 5m, At(3, 1, 0)),
+            new Order("O6", "C8", "placed", 6m, At(3, 1, 0)),
+            new Order("O7", null, "placed", 7m, At(3, 1, 0)),
+            new Order("O7", "C2", "shipped", 8m, At(3, 1, 0)));
+        // C1 occurs three times among the customers and a null key once; the statuses table knows only "placed".
+        await t.WriteAsync("silver.customers", new[] { new Customer("C1"), new Customer("C1"), new Customer("C2"), new Customer("C1"), new Customer(null) }, "customer_id");
+        await t.WriteAsync("silver.statuses", new[] { new Status("placed"), new Status("placed") }, "status");
+
+        var outcomes = await TableChecks.RunAsync(t.Spark, "silver.orders",
+        [
+            Check("customer", TableCheckType.Relationship, column: "customer_id") with { To = "silver.customers", ToColumn = "customer_id" },
+            Check("status", TableCheckType.Relationship, column: "status") with { To = "silver.statuses", ToColumn = "status" },
+            Check("id_unique", TableCheckType.Unique, columns: ["order_id"]),
+            Check("amount", TableCheckType.Range, column: "amount") with { Max = 4 },
+        ], Context(t, "run-1", Now));
+
+        // C7 twice and C8 once are unknown (O7's null customer is not counted); only O7's "shipped" status is unknown;
+        // O7 twice; amounts 5, 6, 7, 8 are above 4. Every row is counted once however often its key repeats.
+        Assert.Equal([("customer", false, 3L), ("status", false, 1L), ("id_unique", false, 1L), ("amount", false, 4L)],
+            outcomes.Select(o => (o.Check, o.Passed, o.FailingRows)));
+        var results = (await t.Read("ops.dq_results").CollectAsync()).ToDictionary(r => r.Get<string>("check_name")!);
+        Assert.All(results.Values, r => Assert.Equal(8L, r["total_rows"]));
+        Assert.Equal(["C7 (x2)", "C8 (x1)"], Examples(results["customer"]));
+        Assert.Equal(["shipped (x1)"], Examples(results["status"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_RelationshipBetweenColumnsOfDifferentTypes_CountsEachRowOnce()
+    {
+        await using var t = await PathTables.CreateAsync();
+        await t.WriteAsync("silver.lines", new[] { new Line(1), new Line(2), new Line(3), new Line(3) }, "product:int");
+        // Text keys: "1" and "01" are two distinct values that may both equal the number 1 once compared as numbers.
+        await t.WriteAsync("silver.products", new[] { new Product("1"), new Product("01"), new Product("2") }, "product_id");
+
+        var outcome = Assert.Single(await TableChecks.RunAsync(t.Spark, "silver.lines",
+            [Check("product", TableCheckType.Relationship, column: "product") with { To = "silver.products", ToColumn = "product_id" }],
+            Context(t, "run-1", Now)));
+
+        Assert.Equal((false, 2L), (outcome.Passed, outcome.FailingRows));
+        var result = Assert.Single(await t.Read("ops.dq_results").CollectAsync());
+        Assert.Equal(4L, result["total_rows"]);
+        Assert.Equal(["3 (x2)"], Examples(result));
+    }
+
     private static CheckContext Context(PathTables t, string runId, DateTimeOffset now) => new() { RunId = runId, Now = now, TablePath = t.Path };
 
     private static TableCheckConfig Check(string name, TableCheckType type, string[]? columns = null, string? column = null, string[]? values = null,
@@ -138,7 +191,13 @@ public sealed class TableChecksTests
 
     private sealed record Order(string OrderId, string? CustomerId, string? Status, decimal Amount, DateTimeOffset OrderTs);
 
-    private sealed record Customer(string CustomerId);
+    private sealed record Customer(string? CustomerId);
+
+    private sealed record Status(string Name);
+
+    private sealed record Line(int Product);
+
+    private sealed record Product(string ProductId);
 
     private sealed record OrderLine(string? OrderId, int LineNumber, DateTimeOffset? ShippedAt);
 }
