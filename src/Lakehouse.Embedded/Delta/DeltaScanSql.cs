@@ -98,7 +98,7 @@ internal static class DeltaScanSql
         var dataFields = fields.Where(f => !partitionColumns.Contains(f.Name)).ToList();
         var partitionFields = fields.Where(f => partitionColumns.Contains(f.Name)).ToList();
 
-        // One row per file: its path and its partition values.
+        // One row per file: its index in the read_parquet list (DuckDB's file_index) and its partition values.
         var fileRows = files.Select((f, i) =>
         {
             var values = partitionFields.Select(p =>
@@ -113,29 +113,18 @@ internal static class DeltaScanSql
                     ? $"CAST(NULL AS {Types.ToDuckDb(p.Type)})"
                     : $"CAST({SqlText.Str(raw)} AS {Types.ToDuckDb(p.Type)})";
             });
-            return "(" + string.Join(", ", new[] { SqlText.Str(absolute[i]) }.Concat(values)) + ")";
+            return "(" + string.Join(", ", new[] { i.ToString(CultureInfo.InvariantCulture) }.Concat(values)) + ")";
         });
         var fileColumns = new[] { "__file" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
 
-        // The rows deletion vectors remove, one row per (file, position), taken out with a hash anti-join. A list per
-        // file tested with list_contains on every row ran out of memory at 50k deleted rows of a 1M-row file. The
-        // positions travel as one string literal split at run time: a 50k-element list literal cost DuckDB's binder
-        // most of a scan's time.
-        var deletedRows = files.Select((f, i) => f.DeletionVector is { } dv
-                ? $"SELECT {SqlText.Str(absolute[i])} AS __dfile, unnest(CAST(string_split({SqlText.Str(string.Join(",", DeletionVectorReader.Read(dv, snapshot.TablePath).Select(x => x.ToString(CultureInfo.InvariantCulture))))}, ',') AS BIGINT[])) AS __dpos"
-                : null)
-            .OfType<string>().ToList();
-
-        var hasDv = files.Any(f => f.DeletionVector is not null);
-        // Only partition values and deletion vectors need the per-file row joined in; without them every row of a
-        // file is read as it is, and the file's name comes from read_parquet itself.
-        var perFile = hasDv || partitionFields.Count > 0;
+        var deleted = DeletedRowKeys(snapshot, files);
+        var hasDv = deleted.Length > 0;
         var rowNumbers = hasDv || (rowIds && positions);
         // The files' columns come from their footers (cached per file: Delta data files never change), not from a
         // DESCRIBE; union_by_name only when the files disagree (schema evolution), as it makes DuckDB bind every file.
         var footers = ParquetColumns.Of(files.Select((f, i) => new ParquetFileKey(absolute[i], f.Size, f.ModificationTime)).ToList(), rows);
         var present = footers.All;
-        var parquet = $"read_parquet({SqlText.StrList(absolute)}{(perFile || rowIds ? ", filename = true" : "")}, {footers.ReadOptions}{(rowNumbers ? ", file_row_number = true" : "")})";
+        var parquet = $"read_parquet({SqlText.StrList(absolute)}{(rowIds ? ", filename = true" : "")}, {footers.ReadOptions}{(rowNumbers ? ", file_row_number = true" : "")})";
         var select = fields.Select(f =>
         {
             var pi = partitionFields.IndexOf(f);
@@ -147,13 +136,59 @@ internal static class DeltaScanSql
             select = select.Append($"d.filename AS {FileColumn}").Append(positions ? $"d.file_row_number AS {PositionColumn}" : $"CAST(NULL AS BIGINT) AS {PositionColumn}");
         }
 
-        if (!perFile)
+        var sql = $"SELECT {string.Join(", ", select)} FROM {parquet} AS d";
+        if (partitionFields.Count > 0)
         {
-            return $"SELECT {string.Join(", ", select)} FROM {parquet} AS d";
+            // Partition values are joined in on the file's index, an integer: a join on the file name hashed and
+            // compared a path string for every row.
+            sql += $" JOIN (VALUES {string.Join(", ", fileRows)}) AS p({string.Join(", ", fileColumns)}) ON d.file_index = p.__file";
         }
 
-        return $"SELECT {string.Join(", ", select)} FROM {parquet} AS d "
-             + $"JOIN (VALUES {string.Join(", ", fileRows)}) AS p({string.Join(", ", fileColumns)}) ON d.filename = p.__file"
-             + (hasDv ? $" ANTI JOIN ({string.Join(" UNION ALL ", deletedRows)}) AS x ON d.filename = x.__dfile AND d.file_row_number = x.__dpos" : "");
+        if (hasDv)
+        {
+            // The rows deletion vectors remove, taken out with a hash anti-join on one BIGINT per row: the file's index
+            // in the high bits, its row number in the low ones (DeletedRowKeys). Keyed on (filename, file_row_number)
+            // it hashed a string for every row and cost about twice as much per row; a bitmap tested per row with
+            // get_bit made DuckDB decode the bitmap literal once per vector. The keys travel as one string literal
+            // split at run time: a 50k-element list literal cost DuckDB's binder most of a scan's time.
+            sql += $" ANTI JOIN (SELECT unnest(CAST(string_split({SqlText.Str(string.Join(",", deleted))}, ',') AS BIGINT[])) AS __dkey) AS x "
+                 + $"ON (CAST(d.file_index AS BIGINT) << {FileIndexShift}) + d.file_row_number = x.__dkey";
+        }
+
+        return sql;
+    }
+
+    /// <summary>Bits of a deletion key below the file's index: a row's position within its file.</summary>
+    private const int FileIndexShift = 32;
+
+    /// <summary>
+    /// The rows the files' deletion vectors remove, as keys <c>(index &lt;&lt; 32) + position</c> in ascending order,
+    /// where index is the file's place in <paramref name="files"/> (DuckDB's <c>file_index</c> of the read_parquet
+    /// list). A vector with no rows adds nothing.
+    /// </summary>
+    private static string[] DeletedRowKeys(Snapshot snapshot, IReadOnlyList<AddFile> files)
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].DeletionVector is not { } dv)
+            {
+                continue;
+            }
+
+            foreach (var position in DeletionVectorReader.Read(dv, snapshot.TablePath))
+            {
+                if ((ulong)position >= 1UL << FileIndexShift)
+                {
+                    throw new EmbeddedException("DELTA_DELETION_VECTOR_ROW_OUT_OF_RANGE", "XX000",
+                        $"The deletion vector of '{files[i].Path}' deletes row {position}, beyond the 2^32 rows per file the embedded " +
+                        "engine reads. Rewrite the file (OPTIMIZE) or read the table with Spark.");
+                }
+
+                keys.Add(((((long)i) << FileIndexShift) + position).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return [.. keys];
     }
 }
