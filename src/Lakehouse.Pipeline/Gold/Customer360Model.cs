@@ -15,6 +15,8 @@ internal sealed class Customer360Model : GoldModel
 
     public override IReadOnlyList<string> Inputs { get; } = ["silver.orders", "silver.customers"];
 
+    internal override string UpdateKey => "customer_id";
+
     internal override DataFrame Build(DateTimeOffset now, Func<string, DataFrame> table)
     {
         var perCustomer = RevenueOrders(table)
@@ -47,5 +49,35 @@ internal sealed class Customer360Model : GoldModel
                 Col("first_order").Alias("first_order_date"),
                 Col("last_order").Alias("last_order_date"),
                 DateDiff(Today(now), Col("signup_date")).Alias("tenure_days"));
+    }
+
+    /// <summary>
+    /// Recomputes the customers whose row may differ: those named by the changed orders at either version, and those of
+    /// the silver.customers batches (by the model's code, over every current order of those customers); a customer that
+    /// is no longer in silver.customers is removed.
+    /// </summary>
+    internal override async Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct)
+    {
+        if (update.Ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == "silver.customers") is { } source && source.BusinessKey is not ["customer_id"])
+        {
+            return GoldChanges.Whole("silver.customers is not keyed by customer_id alone");
+        }
+
+        DataFrame? changedCustomers = null;
+        if (update.Changes.TryGetValue("silver.customers", out var change))
+        {
+            changedCustomers = (await change.CleanedBatchesAsync(ct).ConfigureAwait(false)).Select("customer_id");
+        }
+
+        var (changes, why) = await OrderChanges.ReadAsync(update, ["amount", "order_ts", "status"], changedCustomers, null, ct).ConfigureAwait(false);
+        if (changes is null)
+        {
+            return GoldChanges.Whole(why!);
+        }
+
+        var customers = update.Current("silver.customers").Join(changes.Customers, "customer_id", "left_semi");
+        var rows = Build(update.Now, t => t == OrderChanges.Table ? changes.OfCustomers : customers);
+        // A customer no longer in silver.customers has no row: its key is removed.
+        return GoldChanges.Of(changes.Customers.Join(rows, "customer_id", "left").WithColumn(GoldChanges.DeleteColumn, Col("orders").IsNull()));
     }
 }

@@ -27,7 +27,10 @@ internal sealed record GoldBuild(
     /// <summary>The identity of the model code in this process.</summary>
     public static string CurrentDefinition { get; } = typeof(GoldBuild).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
-    public string ToJson(string runId)
+    /// <param name="runId">The run that writes the commit.</param>
+    /// <param name="update">Whether the commit updates the table from the change of its inputs (recorded as
+    /// <c>"update":"merge"</c>) rather than rebuilding it.</param>
+    public string ToJson(string runId, bool update = false)
     {
         var json = new Dictionary<string, object>
         {
@@ -44,6 +47,11 @@ internal sealed record GoldBuild(
         if (InputTimes is not null)
         {
             json["gold_input_times"] = Sorted(InputTimes);
+        }
+
+        if (update)
+        {
+            json["update"] = "merge";
         }
 
         return JsonSerializer.Serialize(json);

@@ -2,6 +2,7 @@ using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
+using Lakehouse.Spark;
 
 namespace Lakehouse.Pipeline.Gold;
 
@@ -10,7 +11,8 @@ namespace Lakehouse.Pipeline.Gold;
 /// fails and the gold table stays at its previous version), then written with mode overwrite — one commit, so
 /// readers see the old table or the new one, never a mix. Inputs that are SCD type 2 silver tables are read as their
 /// current rows. The commit records what it was built from (<see cref="GoldBuild"/>); when the newest commit already
-/// records the same build, the model is not rebuilt.
+/// records the same build, the model is not rebuilt, and when its inputs changed only by batches of the silver job, the
+/// table is updated from the change in one MERGE (<see cref="GoldIncremental"/>).
 /// </summary>
 internal static class GoldJob
 {
@@ -44,26 +46,39 @@ internal static class GoldJob
         var settings = await GoldSettings.ReadAsync(ctx, model.Inputs, ct).ConfigureAwait(false);
         var build = new GoldBuild(versions, DateOnly.FromDateTime(now.UtcDateTime), GoldBuild.CurrentDefinition, settings, times);
         var path = ctx.TablePath(modelConfig.Table);
-        if (await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false) is { } last && last.Build.SameAs(build))
+        var last = await GoldBuild.ReadLatestAsync(spark, path, ct).ConfigureAwait(false);
+        if (last is { } same && same.Build.SameAs(build))
         {
             // Same inputs at the same versions (of the same tables), same date, code and settings: a rebuild would write the same rows.
-            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, last.Version,
+            ctx.Log.Information("gold {Model}: inputs unchanged since version {Version} ({Inputs}); not rebuilt", modelConfig.Name, same.Version,
                 string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}")));
-            ctx.Report.TableVersion = last.Version;
+            ctx.Report.TableVersion = same.Version;
             return;
         }
 
         // Inputs are read at the versions recorded with the build, so the record says exactly what the table holds.
         // An SCD2 silver table is read as its current rows, which is what a latest-only silver table holds.
         var history = Scd2Tables.Of(ctx.Config);
-        var frame = model.Build(t =>
+        DataFrame Read(string t, long version)
         {
-            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), versions.TryGetValue(t, out var v)
-                ? v
-                : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]"));
+            var table = DeltaTables.ReadAt(spark, ctx.TablePath(t), version);
             return history.Contains(t) ? Scd2Tables.Current(table) : table;
-        }, now);
-        await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true")
+        }
+
+        if (last is { } earlier
+            && await GoldIncremental.TryRunAsync(ctx, model, earlier, build, Read, path, now, ct).ConfigureAwait(false) is { } written)
+        {
+            ctx.Report.RecordsWritten = written;
+            ctx.Report.TableVersion = earlier.Version + 1;
+            return;
+        }
+
+        var frame = model.Build(t => Read(t, versions.TryGetValue(t, out var v)
+            ? v
+            : throw new InvalidOperationException($"gold model {model.Name} reads {t}, which is not among its inputs [{string.Join(", ", model.Inputs)}]")), now);
+        // Deletion vectors let the next update's MERGE write only the rows it changes (a property of a new table only:
+        // an overwrite of an existing table keeps its properties, as on Spark).
+        await frame.Write.Format("delta").Mode("overwrite").Option("overwriteSchema", "true").Option(SilverMerge.DeletionVectorsOption, "true")
             .Option("userMetadata", build.ToJson(ctx.Settings.RunId))
             .SaveAsync(path, ct).ConfigureAwait(false);
         ctx.Report.RecordsWritten = await spark.Read.Format("delta").Load(path).CountAsync(ct).ConfigureAwait(false);

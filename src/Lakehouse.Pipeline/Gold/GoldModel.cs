@@ -11,6 +11,15 @@ internal abstract class GoldModel : IGoldModel
 
     public abstract IReadOnlyList<string> Inputs { get; }
 
+    /// <summary>The column that identifies a row of the model's table when the gold job can update the table from the
+    /// change of its inputs (<see cref="ChangesAsync"/>); null for a model that is always rebuilt whole.</summary>
+    internal virtual string? UpdateKey => null;
+
+    /// <summary>The rows that bring the table from the build of <paramref name="update"/>'s <c>From</c> to its
+    /// <c>Build</c>, exactly as a rebuild at the new versions would have them, or why it must be rebuilt whole.</summary>
+    internal virtual Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct) =>
+        Task.FromResult(GoldChanges.Whole($"{Name} is always rebuilt whole"));
+
     public DataFrame Build(SparkSession spark, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(spark);
@@ -30,8 +39,10 @@ internal abstract class GoldModel : IGoldModel
     /// Orders that count as revenue: those in silver (deletes are gone already) whose status is neither cancelled nor
     /// returned. A null status counts (silver gives it the default <c>unknown</c> anyway).
     /// </summary>
-    internal static DataFrame RevenueOrders(Func<string, DataFrame> table) =>
-        table("silver.orders").Filter(!Coalesce(Col("status"), Lit("")).IsIn("cancelled", "returned"));
+    internal static DataFrame RevenueOrders(Func<string, DataFrame> table) => table("silver.orders").Filter(IsRevenue);
+
+    /// <summary>Whether an order counts as revenue (see <see cref="RevenueOrders"/>).</summary>
+    internal static Column IsRevenue => !Coalesce(Col("status"), Lit("")).IsIn("cancelled", "returned");
 
     /// <summary>The UTC calendar date of <paramref name="now"/>, as a date literal.</summary>
     internal static Column Today(DateTimeOffset now) => Lit(DateOnly.FromDateTime(now.UtcDateTime));

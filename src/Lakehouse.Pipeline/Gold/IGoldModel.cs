@@ -2,7 +2,8 @@ using Lakehouse.Spark;
 
 namespace Lakehouse.Pipeline.Gold;
 
-/// <summary>A gold model: a business aggregate over silver tables, rebuilt whole on every run.</summary>
+/// <summary>A gold model: a business aggregate over silver tables, built whole (the gold job may instead update the
+/// table from the change of its inputs, with the same result).</summary>
 public interface IGoldModel
 {
     /// <summary>The model's name; its table is <c>gold.&lt;name&gt;</c>.</summary>

@@ -33,7 +33,7 @@ internal sealed record SilverProgress(long BronzeVersion, long BronzeBatch)
         return null;
     }
 
-    private static SilverProgress? Parse(string? json)
+    internal static SilverProgress? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
