@@ -10,9 +10,9 @@ using Serilog;
 
 // Silver tasks on a small batch (issue 5's incremental run), one task at a time, in process on the embedded engine.
 //
-//   prepare STATE ROWS    the demo pipeline's full run at ROWS orders, then batch 2 (ROWS / 100 orders) landed and
-//                         taken by the bronze jobs: silver has a batch to merge. STATE is kept, so builds of two
-//                         commits can measure the same tables.
+//   prepare STATE ROWS    the demo pipeline's full run at ROWS orders, then batch 2 (1 % of batch 1's order lines,
+//                         as in the pipeline bench) landed and taken by the bronze jobs: silver has a batch to merge.
+//                         STATE is kept, so builds of two commits can measure the same tables.
 //   measure STATE WORK ROUNDS TASK[,TASK...]
 //                         for each source TASK (orders, customers, products): WARM warm-up runs (environment, default
 //                         2), then ROUNDS runs, each on a fresh copy of STATE under WORK; prints the median and minimum
@@ -35,7 +35,7 @@ if (args is ["prepare", var stateRoot, var rowText])
     using var log = new LoggerConfiguration().CreateLogger();
     var outcomes = await new GraphRunner(config, ct => SparkSession.Builder().Remote("local").CreateAsync(ct), new RunSettings { RunId = "prepare-1" }, log).RunAsync(2);
     Console.WriteLine($"full run: exit code {GraphRunner.ExitCode(outcomes)}");
-    DemoData.Generate(config.Landing, new DemoOptions { Rows = Math.Max(20, rows / 100), Batch = 2, Anchor = anchor });
+    DemoData.Generate(config.Landing, new DemoOptions { Rows = rows, Batch = 2, NewOrders = Math.Max(5, rows / 170), Anchor = anchor });
     await using var spark = await SparkSession.Builder().Remote("local").CreateAsync();
     foreach (var source in config.Sources)
     {
