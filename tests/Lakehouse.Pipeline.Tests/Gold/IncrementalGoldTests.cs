@@ -31,14 +31,16 @@ public sealed class IncrementalGoldTests
         var before = await h.Table(config, "silver.orders").Select("order_id", "status").CollectAsync();
 
         // New orders, status updates, late versions, deletes, segment changes, price changes.
-        var batch = DemoData.Generate(h.Landing, new DemoOptions { Rows = 200, Batch = 2, Anchor = Anchor });
+        var batch = DemoData.Generate(h.Landing, new DemoOptions { Rows = 2000, Batch = 2, NewOrders = 20, Anchor = Anchor });
         Assert.True(batch.DeletedOrders > 0 && batch.LateOrders > 0 && batch.UpdatedOrders > 0 && batch.UpdatedCustomers > 0 && batch.UpdatedProducts > 0);
         var now = Anchor.AddHours(6);
         var outcomes = await RunAsync(h, config, "inc-2", now);
 
-        // Some order left revenue by turning cancelled or returned.
+        // Some order left revenue by turning cancelled or returned, and the batch's new orders are new to silver.
         var after = (await h.Table(config, "silver.orders").Select("order_id", "status").CollectAsync())
             .ToDictionary(r => r.Get<string>("order_id")!, r => r.Get<string>("status"));
+        var known = before.Select(r => r.Get<string>("order_id")).ToHashSet();
+        Assert.Contains(after.Keys, id => !known.Contains(id));
         Assert.Contains(before, r => r.Get<string>("status") is not ("cancelled" or "returned")
             && after.GetValueOrDefault(r.Get<string>("order_id")!) is "cancelled" or "returned");
 
