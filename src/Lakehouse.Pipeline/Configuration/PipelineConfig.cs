@@ -38,6 +38,9 @@ public sealed record PipelineConfig
             SourceFile, null, "sources",
             $"there is no source named '{name}'; the pipeline file defines: {string.Join(", ", Sources.Select(s => s.Name))}.");
 
+    /// <summary>The source whose silver table is <paramref name="table"/> (e.g. <c>silver.orders</c>); null when none is.</summary>
+    internal SourceConfig? SilverSource(string table) => Sources.FirstOrDefault(s => s.SilverTable == table);
+
     /// <summary>The gold model named <paramref name="name"/>.</summary>
     /// <exception cref="PipelineConfigException">No gold model has that name.</exception>
     public GoldModelConfig Model(string name) =>

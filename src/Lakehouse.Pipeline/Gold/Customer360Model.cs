@@ -58,9 +58,9 @@ internal sealed class Customer360Model : GoldModel
     /// </summary>
     internal override async Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct)
     {
-        if (update.Ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == "silver.customers") is { } source && source.BusinessKey is not ["customer_id"])
+        if (NotKeyedByAlone(update, "silver.customers", "customer_id") is { } notKeyed)
         {
-            return GoldChanges.Whole("silver.customers is not keyed by customer_id alone");
+            return GoldChanges.Whole(notKeyed);
         }
 
         DataFrame? changedCustomers = null;

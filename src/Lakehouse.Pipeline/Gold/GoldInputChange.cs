@@ -32,7 +32,7 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
     public static async Task<(GoldInputChange? Change, string? Why)> FindAsync(
         JobContext ctx, string input, long from, long? fromTime, long to, CancellationToken ct)
     {
-        if (ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == input) is not { } source)
+        if (ctx.Config.SilverSource(input) is not { } source)
         {
             return (null, $"{input} is not a source's silver table");
         }

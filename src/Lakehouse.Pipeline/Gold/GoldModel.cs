@@ -49,4 +49,11 @@ internal abstract class GoldModel : IGoldModel
 
     /// <summary>Money columns leave gold as decimal(18,2) on every engine (sums widen differently on Spark and DuckDB).</summary>
     internal static Column Money(Column column) => column.Cast("decimal(18,2)");
+
+    /// <summary>Why an update cannot take <paramref name="table"/> as one row per <paramref name="key"/>: its source's
+    /// business key is another; null when it is <paramref name="key"/> alone or the table is no source's.</summary>
+    internal static string? NotKeyedByAlone(GoldUpdate update, string table, string key) =>
+        update.Ctx.Config.SilverSource(table) is { } source && !source.BusinessKey.SequenceEqual([key])
+            ? $"{table} is not keyed by {key} alone"
+            : null;
 }

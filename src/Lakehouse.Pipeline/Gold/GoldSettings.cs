@@ -19,7 +19,7 @@ internal static class GoldSettings
     {
         var zone = await ctx.Spark.Conf.GetAsync(TimeZoneConf, "", ct).ConfigureAwait(false) ?? "";
         var sources = inputs
-            .Select(i => ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == i))
+            .Select(ctx.Config.SilverSource)
             .Where(s => s is not null)
             .Select(s => new Dictionary<string, object> { ["name"] = s!.Name, ["key"] = s.BusinessKey, ["scd2"] = s.Scd2, ["clean"] = s.Clean })
             .ToList();

@@ -33,7 +33,7 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCu
     public static async Task<(OrderChanges? Changes, string? Why)> ReadAsync(
         GoldUpdate update, IReadOnlyList<string> columns, DataFrame? moreCustomers, Column? flag, CancellationToken ct)
     {
-        if (update.Ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == Table) is not { } source)
+        if (update.Ctx.Config.SilverSource(Table) is not { } source)
         {
             return (null, $"{Table} is not a source's silver table");
         }

@@ -47,9 +47,9 @@ internal sealed class ProductPerformanceModel : GoldModel
     /// </summary>
     internal override async Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct)
     {
-        if (update.Ctx.Config.Sources.FirstOrDefault(s => s.SilverTable == "silver.products") is { } products && products.BusinessKey is not ["product_id"])
+        if (NotKeyedByAlone(update, "silver.products", "product_id") is { } notKeyed)
         {
-            return GoldChanges.Whole("silver.products is not keyed by product_id alone");
+            return GoldChanges.Whole(notKeyed);
         }
 
         DataFrame? deltas = null;
@@ -80,6 +80,7 @@ internal sealed class ProductPerformanceModel : GoldModel
         var orders = Coalesce(Col("o_orders"), Lit(0L)) + Coalesce(Col(OrderDeltas.Orders), Lit(0L));
         var units = Coalesce(Col("o_units"), Lit(0L)) + Coalesce(Col(OrderDeltas.Units), Lit(0L));
         var customers = Coalesce(Col("o_customers"), Lit(0L)) + Coalesce(Col(OrderDeltas.Customers), Lit(0L));
+        var revenue = Money(Coalesce(Col("o_revenue"), Lit(0m)) + Coalesce(Col(OrderDeltas.Amount), Lit(0m)));
         var upserts = joined.Select(
             Col("product_id"),
             Col("name"),
@@ -87,7 +88,7 @@ internal sealed class ProductPerformanceModel : GoldModel
             Col("price"),
             orders.Alias("orders"),
             units.Cast("bigint").Alias("units_sold"),
-            Money(Coalesce(Col("o_revenue"), Lit(0m)) + Coalesce(Col(OrderDeltas.Amount), Lit(0m))).Alias("revenue"),
+            revenue.Alias("revenue"),
             customers.Alias("unique_customers"),
             Lit(false).Alias(GoldChanges.DeleteColumn),
             Col("o_orders").IsNull().Alias("__new"),
@@ -96,7 +97,7 @@ internal sealed class ProductPerformanceModel : GoldModel
             (Col("o_orders").IsNull() | !(Col("name").EqNullSafe(Col("o_name")) & Col("category").EqNullSafe(Col("o_category"))
                 & Col("price").EqNullSafe(Col("o_price")) & orders.EqNullSafe(Col("o_orders")) & units.EqNullSafe(Col("o_units"))
                 & customers.EqNullSafe(Col("o_customers"))
-                & Money(Coalesce(Col("o_revenue"), Lit(0m)) + Coalesce(Col(OrderDeltas.Amount), Lit(0m))).EqNullSafe(Col("o_revenue")))).Alias("__changed"));
+                & revenue.EqNullSafe(Col("o_revenue")))).Alias("__changed"));
         var removed = update.Gold.Join(current.Select("product_id"), "product_id", "left_anti")
             .Select(
                 Col("product_id"), Col("name"), Col("category"), Col("price"), Col("orders"), Col("units_sold"), Col("revenue"), Col("unique_customers"),
