@@ -250,4 +250,25 @@ public sealed class ChangeFeedReadTests(ServerFixture server) : IClassFixture<Se
         Assert.Contains("change data file at version 2", fromTwo.Message, StringComparison.Ordinal);
         Assert.Equal([Expected(4, "d", "insert", 3)], await RowsAsync(Changes(spark, 3).Load(t.Path)));
     }
+
+    [Fact]
+    public async Task Load_Timestamps_StartIsTheFirstCommitAtOrAfterAndEndTheLastAtOrBefore()
+    {
+        using var dir = new TempDirectory("cdf-read");
+        var t = await AppendsAndMergeAsync(dir.Combine("t"));   // version v committed at 2026-01-01 + v hours
+        await using var spark = await server.SessionAsync();
+        DataFrameReader Feed() => spark.Read.Format("delta").Option("readChangeFeed", "true");
+
+        var between = await RowsAsync(Feed().Option("startingTimestamp", "2026-01-01 01:30:00").Option("endingTimestamp", "2026-01-01T02:59:59Z").Load(t.Path));
+        var exact = await RowsAsync(Feed().Option("startingTimestamp", "2026-01-01T03:00:00Z").Load(t.Path));
+        var versionToTime = await RowsAsync(Feed().Option("startingVersion", "1").Option("endingTimestamp", "2026-01-01 01:00:00").Load(t.Path));
+        var late = await Assert.ThrowsAsync<SparkConnectException>(() => Feed().Option("startingTimestamp", "2026-01-01 03:00:01").Load(t.Path).CollectAsync());
+        var both = await Assert.ThrowsAsync<SparkConnectException>(() => Feed().Option("startingVersion", "1").Option("startingTimestamp", "2026-01-01 01:00:00").Load(t.Path).CollectAsync());
+
+        Assert.Equal(Sorted(Expected(2, "b", "update_preimage", 2), Expected(2, "B", "update_postimage", 2), Expected(3, "c", "delete", 2)), between);
+        Assert.Equal([Expected(4, "d", "insert", 3)], exact);
+        Assert.Equal(Sorted(Expected(1, "a", "insert", 1), Expected(2, "b", "insert", 1), Expected(3, "c", "insert", 1)), versionToTime);
+        Assert.Contains("after the latest commit", late.Message, StringComparison.Ordinal);
+        Assert.Equal("DELTA_MULTIPLE_CDC_BOUNDARY", both.ErrorClass);
+    }
 }
