@@ -271,4 +271,25 @@ public sealed class ChangeFeedReadTests(ServerFixture server) : IClassFixture<Se
         Assert.Contains("after the latest commit", late.Message, StringComparison.Ordinal);
         Assert.Equal("DELTA_MULTIPLE_CDC_BOUNDARY", both.ErrorClass);
     }
+
+    [Fact]
+    public async Task Load_ColumnAddedInTheRange_EndVersionSchemaAndOlderFilesReadNull()
+    {
+        using var dir = new TempDirectory("cdf-read");
+        var t = ChangeFeedTable.Create(dir.Combine("t"));
+        await t.AppendAsync((1, "a", null));                                                                  // v1
+        await t.Table.AppendAsync([new Apache.Arrow.RecordBatch.Builder()
+            .Append("id", false, new Apache.Arrow.Int64Array.Builder().Append(2).Build())
+            .Append("name", true, new Apache.Arrow.StringArray.Builder().Append("b").Build())
+            .Append("score", true, new Apache.Arrow.Int64Array.Builder().Append(10).Build()).Build()],
+            new Lakehouse.Delta.Transactions.WriteOptions { MergeSchema = true });                            // v2 adds score
+        await using var spark = await server.SessionAsync();
+        var feed = Changes(spark, 1).Load(t.Path);
+
+        var rows = (await feed.CollectAsync()).Select(r => $"{r.Get<long>("id")}|{r.Get<string>("name")}|{r["score"] ?? "NULL"}|{r.Get<string>("_change_type")}|{r.Get<long>("_commit_version")}");
+
+        Assert.Equal(["id", "name", "score", "_change_type", "_commit_version", "_commit_timestamp"], await feed.ColumnsAsync());
+        Assert.Equal(["1|a|NULL|insert|1", "2|b|10|insert|2"], rows.Order(StringComparer.Ordinal));
+        Assert.Equal(["id", "name", "_change_type", "_commit_version", "_commit_timestamp"], await Changes(spark, 1, 1).Load(t.Path).ColumnsAsync());
+    }
 }
