@@ -225,6 +225,7 @@ public sealed class ChangeFeedReadTests(ServerFixture server) : IClassFixture<Se
 
         Assert.Contains("starting version 4", afterLatest.Message, StringComparison.Ordinal);
         Assert.Contains("latest version", afterLatest.Message, StringComparison.Ordinal);
+        Assert.Equal("DELTA_INVALID_CDC_RANGE", backwards.ErrorClass);
         Assert.Contains("before it starts", backwards.Message, StringComparison.Ordinal);
         Assert.Contains("startingVersion", noStart.Message, StringComparison.Ordinal);
         Assert.Contains("'two'", notANumber.Message, StringComparison.Ordinal);

@@ -81,6 +81,13 @@ internal static class ChangeFeedSql
                 end ??= e;
             }
 
+            if (end < start)
+            {
+                // Delta on Spark's error class for this case; the library's check would report it without one.
+                throw new EmbeddedException("DELTA_INVALID_CDC_RANGE", "22003",
+                    $"The change data feed range of {tablePath} ends (version {end}) before it starts (version {start}). Pass an ending version at or after the starting version.");
+            }
+
             return ChangeDataFeed.Read(table.Store, start, end);
         });
     }
