@@ -46,7 +46,7 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         if (e.Change is null || !(check.Type == TableCheckType.Freshness ? e.Measured is not null : e.Passed))
         {
             ctx.Log?.Information("Check {Table}.{Check}: checked in full ({Why})", table, check.Name,
-                e.Why ?? (e.Passed ? "no value was measured then" : $"it failed in run {e.RunId} at {e.From.Table} v{e.From.Version}"));
+                e.Why ?? (check.Type == TableCheckType.Freshness ? "no value was measured then" : $"it failed in run {e.RunId} at {e.From.Table} v{e.From.Version}"));
             return null;
         }
 

@@ -101,14 +101,6 @@ public static class TableChecks
     private static async Task<IReadOnlyDictionary<string, EarlierCheck>> EarlierChecksAsync(SparkSession spark, string table, DataFrame frame,
         IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CommitLog log, CheckBasis.At self, CancellationToken ct)
     {
-        var based = checks.Where(c => c.Type != TableCheckType.RowCountChange).ToList();
-        var latest = await DqResultsLog.LatestBasedAsync(spark, ctx, table, based, ct).ConfigureAwait(false);
-        var result = new Dictionary<string, EarlierCheck>(StringComparer.Ordinal);
-        if (latest.Count == 0)
-        {
-            return result;
-        }
-
         string? whyNot = ctx.HistoryTables.Contains(table) ? $"{table} keeps history"
             : self.Batch is null ? $"{table} records no bronze progress at v{self.Version}"
             : null;
@@ -120,6 +112,16 @@ public static class TableChecks
             {
                 whyNot = $"{table} has no {BronzeColumns.BatchId} column";
             }
+        }
+
+        // Without batches to start from, only a freshness value measured at this very commit, and whether a
+        // relationship failed last time (which picks how it is counted), are of use.
+        var based = checks.Where(c => whyNot is null ? c.Type != TableCheckType.RowCountChange : c.Type is TableCheckType.Freshness or TableCheckType.Relationship).ToList();
+        var result = new Dictionary<string, EarlierCheck>(StringComparer.Ordinal);
+        var latest = await DqResultsLog.LatestBasedAsync(spark, ctx, table, based, ct).ConfigureAwait(false);
+        if (latest.Count == 0)
+        {
+            return result;
         }
 
         var sameSchema = new Dictionary<long, bool>();
