@@ -30,9 +30,11 @@ public static class TableChecks
 
     /// <summary>As <see cref="RunAsync"/>, also returning how many rows the checks saw (0 when there are no checks, as
     /// nothing is read then). Given <paramref name="pinned"/> (the rows checks see, read at that version of the table,
-    /// see <see cref="ReadAt"/>), results that follow from table versions alone record their basis and reuse an earlier
-    /// result or measurement with the same basis. <paramref name="knownRows"/> is the pinned version's row count when the
-    /// caller knows it: a run whose checks then need no aggregate reads no rows at all.</summary>
+    /// see <see cref="ReadAt"/>), results record their basis, reuse an earlier result or measurement with the same
+    /// basis, and start from the latest earlier result when the table changed since only by silver-job batches
+    /// (<see cref="CheckRun"/>). <paramref name="knownRows"/> is the pinned version's row count when the caller knows
+    /// it; otherwise it may follow from an earlier result and the MERGE metrics since: a run whose checks then need
+    /// nothing of the whole table reads no more than the new rows.</summary>
     internal static async Task<(IReadOnlyList<CheckOutcome> Outcomes, long Rows)> RunCountedAsync(
         SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default,
         (DataFrame Frame, long Version)? pinned = null, long? knownRows = null)
