@@ -14,5 +14,5 @@ internal sealed record EarlierCheck(
 
     /// <summary>A sentence for a result taken from the new rows: what was read and what it rests on.</summary>
     public string Incrementally(long? newRows) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $" Checked incrementally: the {(newRows is { } n ? n + " " : "")}rows written after {From.Table} v{From.Version} (bronze batch {From.Batch}), whose rows passed in run {RunId}.");
+        $" Checked incrementally: the {(newRows is { } n ? n + " " : "")}rows written after {From.Table} v{From.Version} (bronze batch {From.Batch}); the rows before were checked in run {RunId}.");
 }
