@@ -22,6 +22,12 @@ public sealed record CheckContext
     /// customer. Empty by default.</summary>
     public IReadOnlySet<string> HistoryTables { get; init; } = new HashSet<string>();
 
+    /// <summary>The business key of each source's silver table (<c>silver.customers</c> → <c>[customer_id]</c>): the
+    /// silver job's MERGE matches rows on it, so its updates keep those columns' values, and a relationship to one of
+    /// them still finds every key it found before. Empty by default (then any update of the other table counts as a
+    /// possible loss of keys).</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<string>> BusinessKeys { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The table results are appended to; default <c>ops.dq_results</c>.</summary>
     public string ResultsTable { get; init; } = "ops.dq_results";
 

@@ -15,11 +15,11 @@ internal sealed record CheckResult(
     TableCheckConfig Check, bool Passed, double? Observed, string Threshold, long FailingRows, long TotalRows,
     IReadOnlyList<string> Examples, string Message)
 {
-    /// <summary>What the result, or with <see cref="Measured"/> the measurement, follows from, when that is only the
-    /// check's definition and the versions of the tables it read (e.g. <c>relationship customer_id -&gt;
-    /// silver.customers.customer_id; silver.orders v12; silver.customers v7</c>): a later run with the same basis would
-    /// find the same and takes this result (or measurement). Null when the versions are not known, or the result
-    /// depends on earlier runs.</summary>
+    /// <summary>What the result rests on: the check's definition and the commit of each table it read
+    /// (<see cref="CheckBasis"/>, e.g. <c>unique order_id; silver.orders v12 @1763931234567 batch 57</c>). A later run
+    /// with the same basis takes a relationship's result or a freshness measurement instead of evaluating again, and a
+    /// later run of a silver table starts from it (docs/pipeline-quality-gold.md, "Incremental checks"). Null when
+    /// the version is not known, or the result depends on earlier runs (<c>row_count_change</c>).</summary>
     public string? Basis { get; init; }
 
     /// <summary>For a result that depends on the clock (freshness), the value measured on the table at the

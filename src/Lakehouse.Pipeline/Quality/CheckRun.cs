@@ -8,157 +8,285 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
-/// The checks of one table in one run: <see cref="PlanAsync"/> registers what each check needs in the shared aggregate pass
-/// and returns how to judge it once the pass has run. Relationship checks join the other table's keys into the pass,
-/// and failing examples are only queried for checks that failed. When the checked rows are pinned at a known version
-/// (<paramref name="version"/>), a relationship check whose two tables are at the versions of an earlier result takes
-/// that result instead of joining again, and a freshness check whose newest value was measured at that version takes
-/// the measurement (<paramref name="measured"/>, by <see cref="FreshnessBasis"/>) instead of scanning again.
+/// The checks of one table in one run: <see cref="PlanAsync"/> registers what each check needs in the passes
+/// (<see cref="CheckPasses"/>) and returns how to judge it once they have run. Relationship checks join the other table's
+/// keys into a pass, and failing examples are only queried for checks that failed. When the checked rows are pinned at
+/// a known commit (<paramref name="self"/>), every result records its basis, and a check whose latest earlier result
+/// (<paramref name="earlier"/>) rests on a commit the table changed from only by silver-job batches is judged from the
+/// rows written since (see docs/pipeline-quality-gold.md, "Incremental checks"): a row-wise check or a relationship
+/// that passed then counts the failures among the new rows, <c>unique</c> probes the table for the new rows' keys,
+/// freshness compares the newest new value with the one measured then. Anything else is judged on the whole table.
 /// </summary>
-internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, long? version, CheckContext ctx, CancellationToken ct,
-    IReadOnlyDictionary<string, string>? measured = null)
+internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, CheckBasis.At? self, CheckContext ctx, CancellationToken ct,
+    IReadOnlyDictionary<string, EarlierCheck>? earlier = null)
 {
-    /// <summary>What a freshness check's newest value follows from: its column and the table's version.</summary>
-    public static string FreshnessBasis(TableCheckConfig check, string table, long version) =>
-        FormattableString.Invariant($"freshness {check.Column}; {table} v{version}");
+    public delegate Task<CheckResult> Judge(PassResults metrics);
 
-    public delegate Task<CheckResult> Judge(Row metrics, long rows);
-
-    public async Task<Judge> PlanAsync(TableCheckConfig check, AggregatePass pass) => check.Type switch
+    public async Task<Judge> PlanAsync(TableCheckConfig check, CheckPasses passes) => check.Type switch
     {
-        TableCheckType.NotNull => CountIf(check, pass, CheckPredicates.AnyNull(check.Columns), "0", examples: RowExamplesAsync),
-        TableCheckType.AcceptedValues => CountIf(check, pass, CheckPredicates.NotAccepted(check), "in [" + string.Join(", ", check.Values) + "]", examples: ValueExamplesAsync),
-        TableCheckType.Range => CountIf(check, pass, CheckPredicates.OutOfRange(check), RangeText(check), examples: ValueExamplesAsync),
-        TableCheckType.Unique => Unique(check, pass),
-        TableCheckType.Freshness => Freshness(check, pass),
-        TableCheckType.Relationship => await RelationshipAsync(check, pass).ConfigureAwait(false),
-        TableCheckType.RowCountChange => (_, rows) => RowCountChangeAsync(check, rows),
+        TableCheckType.NotNull => CountIf(check, passes, CheckPredicates.AnyNull(check.Columns), "0", examples: RowExamplesAsync),
+        TableCheckType.AcceptedValues => CountIf(check, passes, CheckPredicates.NotAccepted(check), "in [" + string.Join(", ", check.Values) + "]", examples: ValueExamplesAsync),
+        TableCheckType.Range => CountIf(check, passes, CheckPredicates.OutOfRange(check), RangeText(check), examples: ValueExamplesAsync),
+        TableCheckType.Unique => Unique(check, passes),
+        TableCheckType.Freshness => Freshness(check, passes),
+        TableCheckType.Relationship => await RelationshipAsync(check, passes).ConfigureAwait(false),
+        TableCheckType.RowCountChange => m => RowCountChangeAsync(check, m.Rows),
         _ => throw new ArgumentOutOfRangeException(nameof(check), check.Type, "Unknown check type."),
     };
 
-    private Judge CountIf(TableCheckConfig check, AggregatePass pass, Column failing, string threshold,
-        Func<TableCheckConfig, Column, Task<IReadOnlyList<string>>> examples)
+    /// <summary>The earlier result <paramref name="check"/> can start from: one that passed (or, for freshness, measured
+    /// a value) at a commit the table changed from only by silver-job batches; null when there is none.</summary>
+    private EarlierCheck? StartingPoint(TableCheckConfig check)
     {
-        var metric = pass.AddCountIf(failing);
-        return async (metrics, rows) =>
+        if (earlier?.GetValueOrDefault(check.Name) is not { } e)
         {
-            var bad = CheckValues.Long(metrics[metric]);
+            return null;
+        }
+
+        if (e.Change is null || !(check.Type == TableCheckType.Freshness ? e.Measured is not null : e.Passed))
+        {
+            ctx.Log?.Information("Check {Table}.{Check}: checked in full ({Why})", table, check.Name,
+                e.Why ?? (check.Type == TableCheckType.Freshness ? "no value was measured then" : $"it failed in run {e.RunId} at {e.From.Table} v{e.From.Version}"));
+            return null;
+        }
+
+        return e;
+    }
+
+    private string? Basis(TableCheckConfig check) => self is null ? null : CheckBasis.Format(check, self);
+
+    private Judge CountIf(TableCheckConfig check, CheckPasses passes, Column failing, string threshold,
+        Func<DataFrame, TableCheckConfig, Column, Task<IReadOnlyList<string>>> examples)
+    {
+        var basis = Basis(check);
+        var start = StartingPoint(check);
+        // Every row now is a row that passed then or a new one: the failures now are the new rows' failures.
+        var (rows, pass) = start?.After is { } after ? passes.After(after) : (frame, passes.Full);
+        var metric = pass.AddCountIf(failing);
+        return async m =>
+        {
+            var bad = CheckValues.Long(Metrics(m, start)[metric]);
+            var how = start is null ? "" : start.Incrementally(NewRows(m, start));
             return bad == 0
-                ? new CheckResult(check, true, 0, threshold, 0, rows, [], $"All {rows} rows pass.")
-                : new CheckResult(check, false, bad, threshold, bad, rows, await examples(check, failing).ConfigureAwait(false),
-                    $"{bad} of {rows} rows fail {Describe(check)}.");
+                ? new CheckResult(check, true, 0, threshold, 0, m.Rows, [], $"All {m.Rows} rows pass.{how}") { Basis = basis }
+                : new CheckResult(check, false, bad, threshold, bad, m.Rows, await examples(rows, check, failing).ConfigureAwait(false),
+                    $"{bad} of {m.Rows} rows fail {Describe(check)}.{how}") { Basis = basis };
         };
     }
 
-    private Judge Unique(TableCheckConfig check, AggregatePass pass)
+    private static Row Metrics(PassResults m, EarlierCheck? start) => start?.After is { } after ? m.After[after] : m.Full!;
+
+    // How many new rows the pass over them counted; null when no check needed that pass.
+    private static long? NewRows(PassResults m, EarlierCheck start) =>
+        m.After.TryGetValue(start.After!.Value, out var row) ? CheckValues.Long(row[AggregatePass.Rows]) : null;
+
+    private Judge Unique(TableCheckConfig check, CheckPasses passes)
     {
-        var complete = pass.AddCountIf(CheckPredicates.KeyComplete(check.Columns));
+        var basis = Basis(check);
+        var complete = CheckPredicates.KeyComplete(check.Columns);
         // A composite key is counted as one text value; the separator cannot occur in what the key columns print.
         var key = check.Columns.Count == 1 ? Col(check.Columns[0]) : ConcatWs("\u0001", [.. check.Columns.Select(c => Col(c).Cast("string"))]);
-        var distinct = pass.Add(CountDistinct(When(CheckPredicates.KeyComplete(check.Columns), key)));
-        return async (metrics, rows) =>
+        var start = StartingPoint(check);
+        string counted, distinct;
+        DataFrame? probe = null;
+        Column? on = null;
+        if (start?.After is { } after)
         {
-            var duplicates = CheckValues.Long(metrics[complete]) - CheckValues.Long(metrics[distinct]);
+            // The keys were unique then, so only a key of a new row (H) can repeat now: the duplicates are the rows whose
+            // key is in H, less one per key of H. The table's key columns probe H in the full pass.
+            var fresh = passes.After(after).Rows;
+            var name = passes.Full.LookupKeyName();
+            var aliases = check.Columns.Select((c, i) => $"{name}_{i}").ToList();
+            probe = fresh.Filter(complete).Select([.. check.Columns.Select((c, i) => Col(c).Alias(aliases[i]))]).Distinct();
+            on = check.Columns.Select((c, i) => Col(c) == Col(aliases[i])).Aggregate((a, b) => a & b);
+            passes.Full.AddLookup(probe, on);
+            var inH = Col(aliases[0]).IsNotNull();
+            counted = passes.Full.AddCountIf(inH);
+            distinct = passes.Full.Add(CountDistinct(When(inH, key)));
+        }
+        else
+        {
+            counted = passes.Full.AddCountIf(complete);
+            distinct = passes.Full.Add(CountDistinct(When(complete, key)));
+        }
+
+        return async m =>
+        {
+            var duplicates = CheckValues.Long(m.Full![counted]) - CheckValues.Long(m.Full[distinct]);
+            var how = start is null ? "" : start.Incrementally(NewRows(m, start));
             if (duplicates == 0)
             {
-                return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {string.Join(", ", check.Columns)} is unique.");
+                return new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {string.Join(", ", check.Columns)} is unique.{how}") { Basis = basis };
             }
 
             var keys = check.Columns.Select(Col).ToArray();
-            var examples = await frame.Filter(CheckPredicates.KeyComplete(check.Columns)).GroupBy(keys).Agg(Count(Lit(1)).Alias("__n"))
+            var candidates = probe is null ? frame.Filter(complete) : frame.Join(probe, on!, "left_semi");
+            var examples = await candidates.GroupBy(keys).Agg(Count(Lit(1)).Alias("__n"))
                 .Filter(Col("__n") > 1).OrderBy([Col("__n").Desc(), .. keys]).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
-            return new CheckResult(check, false, duplicates, "0", duplicates, rows,
+            return new CheckResult(check, false, duplicates, "0", duplicates, m.Rows,
                 [.. examples.Select(r => $"{string.Join(", ", check.Columns.Select(c => CheckValues.Text(r[c])))} (x{CheckValues.Long(r["__n"])})")],
-                $"{duplicates} rows repeat a {string.Join(", ", check.Columns)} that another row has.");
+                $"{duplicates} rows repeat a {string.Join(", ", check.Columns)} that another row has.{how}") { Basis = basis };
         };
     }
 
-    private Judge Freshness(TableCheckConfig check, AggregatePass pass)
+    private Judge Freshness(TableCheckConfig check, CheckPasses passes)
     {
         var limit = check.MaxAgeHours ?? 0;
         var threshold = $"<= {CheckValues.Number(limit)} h";
-        var basis = version is { } v ? FreshnessBasis(check, table, v) : null;
-        if (basis is not null && measured?.GetValueOrDefault(basis) is { } text)
+        var basis = Basis(check);
+        var newest = Max(Col(check.Column!).Cast("timestamp"));
+        if (earlier?.GetValueOrDefault(check.Name) is { Measured: { } text } same && self is not null && same.From == self)
         {
             // The newest value of the table at this version is what an earlier run measured; only the clock moved.
-            var earlier = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
             ctx.Log?.Information("Check {Table}.{Check}: newest {Column} {Newest} as measured before ({Basis}); not scanned again",
                 table, check.Name, check.Column, text, basis);
-            return (_, rows) => Task.FromResult(Judge(earlier, rows));
+            return m => Task.FromResult(Judge(Parse(text), m.Rows, ""));
         }
 
-        var newest = pass.Add(Max(Col(check.Column!).Cast("timestamp")));
-        return (metrics, rows) => Task.FromResult(metrics[newest] is DateTimeOffset max
-            ? Judge(max, rows)
-            : new CheckResult(check, false, null, threshold, 0, rows, [], $"{check.Column} has no value to measure freshness by ({rows} rows).") { Basis = basis });
+        var start = StartingPoint(check);
+        if (start?.After is { } after)
+        {
+            var metric = passes.After(after).Pass.Add(newest);
+            return async m =>
+            {
+                var then = Parse(start.Measured!);
+                var fresh = m.After.GetValueOrDefault(after)?[metric] as DateTimeOffset?;
+                // Rows of then that are still there are no newer than then's newest: a new value at least as new is the
+                // newest now; with only inserts since, then's newest is still there.
+                if (fresh is { } f && f >= then)
+                {
+                    return Judge(f, m.Rows, start.Incrementally(NewRows(m, start)));
+                }
 
-        CheckResult Judge(DateTimeOffset max, long rows)
+                if (start.Change!.OnlyInserts)
+                {
+                    return Judge(then, m.Rows, start.Incrementally(NewRows(m, start)));
+                }
+
+                ctx.Log?.Information("Check {Table}.{Check}: no new {Column} as new as {Then}, and rows were updated or deleted since; scanning the table",
+                    table, check.Name, check.Column, start.Measured);
+                var row = (await frame.Agg(newest.Alias("__newest")).CollectAsync(ct).ConfigureAwait(false))[0];
+                return Measure(row["__newest"], m.Rows);
+            };
+        }
+
+        var full = passes.Full.Add(newest);
+        return m => Task.FromResult(Measure(m.Full![full], m.Rows));
+
+        CheckResult Measure(object? value, long rows) => value is DateTimeOffset max
+            ? Judge(max, rows, "")
+            : new CheckResult(check, false, null, threshold, 0, rows, [], $"{check.Column} has no value to measure freshness by ({rows} rows).") { Basis = basis };
+
+        CheckResult Judge(DateTimeOffset max, long rows, string how)
         {
             var age = (ctx.Now - max).TotalHours;
             var passed = age <= limit;
             return new CheckResult(check, passed, Math.Round(age, 3), threshold, 0, rows,
                 passed ? [] : [$"newest {check.Column} = {CheckValues.Text(max)}"],
-                $"The newest {check.Column} is {CheckValues.Number(age)} h old (limit {CheckValues.Number(limit)} h).")
+                $"The newest {check.Column} is {CheckValues.Number(age)} h old (limit {CheckValues.Number(limit)} h).{how}")
             {
                 Basis = basis,
                 Measured = basis is null ? null : max.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
             };
         }
+
+        static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
     }
 
-    // The other table's version, and an earlier result at the same versions, are looked up before the pass; a
-    // relationship left to evaluate joins the other table's keys into the pass when the two columns have one type.
-    private async Task<Judge> RelationshipAsync(TableCheckConfig check, AggregatePass pass)
+    // The other table's history, and an earlier result at the same commits, are looked up before the passes; a
+    // relationship left to evaluate joins the other table's keys into a pass when the two columns have one type.
+    private async Task<Judge> RelationshipAsync(TableCheckConfig check, CheckPasses passes)
     {
-        var targetVersion = await DeltaTables.TryLatestVersionAsync(spark, ctx.TablePath(check.To!), ct).ConfigureAwait(false);
-        if (targetVersion is not { } to)
+        var targetLog = await CommitLog.TryReadAsync(spark, check.To!, ctx.TablePath(check.To!), ct).ConfigureAwait(false);
+        if (targetLog is null)
         {
-            return (_, rows) => Task.FromResult(new CheckResult(check, false, null, "0", 0, rows, [],
+            return m => Task.FromResult(new CheckResult(check, false, null, "0", 0, m.Rows, [],
                 $"{check.To}, which {table}.{check.Column} refers to, does not exist; run the job that writes it first."));
         }
 
-        // The result follows from the two tables' contents: at the same versions it is the same.
-        var basis = version is { } v
-            ? FormattableString.Invariant($"relationship {check.Column} -> {check.To}.{check.ToColumn}; {table} v{v}; {check.To} v{to}")
-            : null;
-        if (basis is not null && await DqResultsLog.EarlierResultAsync(spark, ctx, table, check, basis, ct).ConfigureAwait(false) is { } earlier)
+        var to = targetLog.Latest;
+        var targetAt = targetLog.At(to)!;
+        // The result follows from the two tables' contents: at the same commits it is the same.
+        var basis = self is null ? null : CheckBasis.Format(check, self, targetAt);
+        if (basis is not null && await DqResultsLog.EarlierResultAsync(spark, ctx, table, check, basis, ct).ConfigureAwait(false) is { } same)
         {
-            return (_, _) => Task.FromResult(earlier);
+            return _ => Task.FromResult(same);
         }
 
         var target = TableChecks.ReadAt(spark, check.To!, to, ctx);
+        var start = StartingPoint(check);
+        if (start is not null && WhyNotGained(check, start, targetLog, to) is { } why)
+        {
+            ctx.Log?.Information("Check {Table}.{Check}: checked in full ({Why})", table, check.Name, why);
+            start = null;
+        }
+
+        // Every row of then found its key then, and the other table has only gained keys since: only a new row can miss.
+        var (rows, pass) = start?.After is { } after ? passes.After(after) : (frame, passes.Full);
         // Null references are not_null's business: only non-null values must exist in the other table.
-        var references = frame.Filter(Col(check.Column!).IsNotNull());
-        Func<Row, Task<long>> count;
+        var references = rows.Filter(Col(check.Column!).IsNotNull());
+        var orphans = references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti");
+        var how = (PassResults m) => start is null ? "" : start.Incrementally(NewRows(m, start));
+        if (start is null && earlier?.GetValueOrDefault(check.Name) is { Passed: false })
+        {
+            // It failed last time and will most likely fail again: one query counts the missing values and picks the
+            // examples (the count is a window sum over the groups), instead of a lookup in the pass and an examples query.
+            return async m =>
+            {
+                var top = await orphans.GroupBy(Col(check.Column!).Alias("__value")).Agg(Count(Lit(1)).Alias("__n"))
+                    .WithColumn("__total", Sum(Col("__n")).Over(Window.PartitionBy(Array.Empty<Column>())))
+                    .OrderBy(Col("__n").Desc(), Col("__value").Asc()).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
+                var bad = top.Count == 0 ? 0 : CheckValues.Long(top[0]["__total"]);
+                return Result(bad, m, [.. top.Select(r => $"{CheckValues.Text(r["__value"])} (x{CheckValues.Long(r["__n"])})")]);
+            };
+        }
+
+        Func<PassResults, Task<long>> count;
         if (await SameKeyTypeAsync(check, target).ConfigureAwait(false))
         {
             // Distinct keys of the column's own type match a row at most once, so the left join keeps every row once.
             var key = pass.LookupKeyName();
             pass.AddLookup(target.Select(Col(check.ToColumn!).Alias(key)).Distinct(), Col(check.Column!) == Col(key));
             var metric = pass.AddCountIf(Col(check.Column!).IsNotNull() & Col(key).IsNull());
-            count = metrics => Task.FromResult(CheckValues.Long(metrics[metric]));
+            count = m => Task.FromResult(CheckValues.Long(Metrics(m, start)[metric]));
         }
         else
         {
             // Columns of different types compare after coercion, under which distinct keys can match a row twice:
             // an anti join of its own.
-            count = _ => references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti").CountAsync(ct);
+            count = _ => orphans.CountAsync(ct);
         }
 
-        return async (metrics, rows) =>
+        return async m =>
         {
-            var bad = await count(metrics).ConfigureAwait(false);
-            if (bad == 0)
-            {
-                return new CheckResult(check, true, 0, "0", 0, rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.") { Basis = basis };
-            }
-
-            var orphans = references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti");
-            return new CheckResult(check, false, bad, "0", bad, rows, await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false),
-                $"{bad} of {rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.") { Basis = basis };
+            var bad = await count(m).ConfigureAwait(false);
+            return Result(bad, m, bad == 0 ? [] : await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false));
         };
 
+        CheckResult Result(long bad, PassResults m, IReadOnlyList<string> examples) => bad == 0
+            ? new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis }
+            : new CheckResult(check, false, bad, "0", bad, m.Rows, examples,
+                $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis };
+
         DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
+    }
+
+    // Why the other table may have lost a key since the earlier result's commit of it; null when it only gained keys.
+    private string? WhyNotGained(TableCheckConfig check, EarlierCheck start, CommitLog targetLog, long to)
+    {
+        if (start.Other is not { } other || other.Table != check.To)
+        {
+            return $"the result of run {start.RunId} names no commit of {check.To}";
+        }
+
+        if (ctx.HistoryTables.Contains(check.To!))
+        {
+            // A current row can stop being current.
+            return $"{check.To} keeps history";
+        }
+
+        var keyed = ctx.BusinessKeys.GetValueOrDefault(check.To!)?.Contains(check.ToColumn!) == true;
+        return targetLog.WhyNotOnlyGained(other, to, check.ToColumn!, keyed);
     }
 
     // Whether the two key columns have one type under which equality is plain equality (no floating point, whose
@@ -194,14 +322,14 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             $"{rows} rows {said} against the mean {CheckValues.Number(mean)} of the last {history.Count} runs (limit {CheckValues.Number(limit)} %).");
     }
 
-    private async Task<IReadOnlyList<string>> RowExamplesAsync(TableCheckConfig check, Column failing)
+    private async Task<IReadOnlyList<string>> RowExamplesAsync(DataFrame rows, TableCheckConfig check, Column failing)
     {
-        var rows = await frame.Filter(failing).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
-        return [.. rows.Select(CheckValues.Row)];
+        var found = await rows.Filter(failing).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
+        return [.. found.Select(CheckValues.Row)];
     }
 
-    private Task<IReadOnlyList<string>> ValueExamplesAsync(TableCheckConfig check, Column failing) =>
-        ValueExamplesAsync(frame.Filter(failing), check.Column!);
+    private Task<IReadOnlyList<string>> ValueExamplesAsync(DataFrame rows, TableCheckConfig check, Column failing) =>
+        ValueExamplesAsync(rows.Filter(failing), check.Column!);
 
     // The most frequent offending values first, each with how often it occurs.
     private async Task<IReadOnlyList<string>> ValueExamplesAsync(DataFrame failing, string column)

@@ -78,21 +78,24 @@ internal static class DqResultsLog
             JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [], row.Get<string>("message")!) { Basis = basis };
     }
 
-    /// <summary>Values measured by earlier runs of <paramref name="table"/>'s checks, by their basis
-    /// (<see cref="CheckResult.Measured"/>), for the <paramref name="bases"/> given; empty when there are none.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> EarlierMeasurementsAsync(
-        SparkSession spark, CheckContext ctx, string table, IReadOnlyList<string> bases, CancellationToken ct)
+    /// <summary>The latest earlier result of each of <paramref name="checks"/> on <paramref name="table"/> whose basis has
+    /// the check's present definition (<see cref="CheckBasis"/>), by check name; checks without one are absent.</summary>
+    public static async Task<IReadOnlyDictionary<string, Row>> LatestBasedAsync(
+        SparkSession spark, CheckContext ctx, string table, IReadOnlyList<TableCheckConfig> checks, CancellationToken ct)
     {
-        if (bases.Count == 0)
+        if (checks.Count == 0)
         {
-            return new Dictionary<string, string>();
+            return new Dictionary<string, Row>();
         }
 
-        var earlier = spark.Read.Format("delta").Load(ctx.TablePath(ctx.ResultsTable))
-            .Filter((Col("table_name") == table) & Col("basis").IsIn([.. bases.Cast<object>()]) & Col("measured").IsNotNull())
-            .GroupBy("basis").Agg(Max(Col("measured")).Alias("measured"));
-        var rows = await CollectEarlierAsync(earlier, ct).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Get<string>("basis")!, r => r.Get<string>("measured")!, StringComparer.Ordinal);
+        var same = checks.Select(c => (Col("check_name") == c.Name) & Col("basis").StartsWith(CheckBasis.Definition(c) + "; ")).Aggregate((a, b) => a | b);
+        var latest = spark.Read.Format("delta").Load(ctx.TablePath(ctx.ResultsTable))
+            .Filter((Col("table_name") == table) & Col("basis").IsNotNull() & same)
+            .WithColumn("__newest", RowNumber().Over(Window.PartitionBy("check_name").OrderBy(Col("checked_at").Desc(), Col("run_id").Desc())))
+            .Filter(Col("__newest") == Lit(1))
+            .Select("check_name", "run_id", "status", "total_rows", "measured", "basis");
+        var rows = await CollectEarlierAsync(latest, ct).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Get<string>("check_name")!, StringComparer.Ordinal);
     }
 
     /// <summary>The rows of a query over earlier results; none when the results table does not exist yet or was

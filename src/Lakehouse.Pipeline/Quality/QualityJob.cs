@@ -19,6 +19,7 @@ internal static class QualityJob
             Now = ctx.Now,
             TablePath = ctx.TablePath,
             HistoryTables = Scd2Tables.Of(ctx.Config),
+            BusinessKeys = ctx.Config.Sources.ToDictionary(s => s.SilverTable, s => s.BusinessKey, StringComparer.Ordinal),
             Log = ctx.Log,
             CompactResults = !ctx.Settings.DeferLogCompaction,
         };

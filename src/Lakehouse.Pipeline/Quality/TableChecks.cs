@@ -1,7 +1,9 @@
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Runs;
+using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Spark;
+using Lakehouse.Spark.Protos;
 
 namespace Lakehouse.Pipeline.Quality;
 
@@ -28,9 +30,11 @@ public static class TableChecks
 
     /// <summary>As <see cref="RunAsync"/>, also returning how many rows the checks saw (0 when there are no checks, as
     /// nothing is read then). Given <paramref name="pinned"/> (the rows checks see, read at that version of the table,
-    /// see <see cref="ReadAt"/>), results that follow from table versions alone record their basis and reuse an earlier
-    /// result or measurement with the same basis. <paramref name="knownRows"/> is the pinned version's row count when the
-    /// caller knows it: a run whose checks then need no aggregate reads no rows at all.</summary>
+    /// see <see cref="ReadAt"/>), results record their basis, reuse an earlier result or measurement with the same
+    /// basis, and start from the latest earlier result when the table changed since only by silver-job batches
+    /// (<see cref="CheckRun"/>). <paramref name="knownRows"/> is the pinned version's row count when the caller knows
+    /// it; otherwise it may follow from an earlier result and the MERGE metrics since: a run whose checks then need
+    /// nothing of the whole table reads no more than the new rows.</summary>
     internal static async Task<(IReadOnlyList<CheckOutcome> Outcomes, long Rows)> RunCountedAsync(
         SparkSession spark, string table, IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CancellationToken ct = default,
         (DataFrame Frame, long Version)? pinned = null, long? knownRows = null)
@@ -48,31 +52,39 @@ public static class TableChecks
         var frame = pinned?.Frame ?? await ReadAsync(spark, table, ctx, ct).ConfigureAwait(false)
             ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
 
-        var bases = pinned is { Version: var version }
-            ? checks.Where(c => c.Type == TableCheckType.Freshness).Select(c => CheckRun.FreshnessBasis(c, table, version)).ToList()
-            : [];
-        var measured = await DqResultsLog.EarlierMeasurementsAsync(spark, ctx, table, bases, ct).ConfigureAwait(false);
-        var pass = new AggregatePass();
-        var run = new CheckRun(spark, table, frame, pinned?.Version, ctx, ct, measured);
+        CheckBasis.At? self = null;
+        IReadOnlyDictionary<string, EarlierCheck> earlier = new Dictionary<string, EarlierCheck>();
+        if (pinned is { Version: var version }
+            && await CommitLog.TryReadAsync(spark, table, path, ct).ConfigureAwait(false) is { } log && log.At(version) is { } at)
+        {
+            self = at;
+            earlier = await EarlierChecksAsync(spark, table, frame, checks, ctx, log, at, ct).ConfigureAwait(false);
+        }
+
+        var passes = new CheckPasses(frame);
+        var run = new CheckRun(spark, table, frame, self, ctx, ct, earlier);
         var judges = new List<CheckRun.Judge>(checks.Count);
         foreach (var check in checks)
         {
-            judges.Add(await run.PlanAsync(check, pass).ConfigureAwait(false));
+            judges.Add(await run.PlanAsync(check, passes).ConfigureAwait(false));
         }
 
-        Row? metrics = null;
-        if (!(pass.OnlyRows && knownRows is not null))
+        // The row count of an earlier result's commit plus what the MERGEs since inserted and deleted, when the full
+        // pass is not needed otherwise.
+        if (knownRows is null && earlier.Values.FirstOrDefault(e => e.Change?.RowChange is not null) is { } counted)
         {
-            metrics = await pass.RunAsync(frame, ct).ConfigureAwait(false);
+            knownRows = counted.TotalRows + counted.Change!.RowChange!.Value;
+            ctx.Log?.Information("Checks of {Table}: {Rows} rows, the {Then} of {From} plus the MERGEs' inserts less deletes since (not counted unless a check reads the whole table)",
+                table, knownRows, counted.TotalRows, counted.From.ToString());
         }
 
-        var rows = metrics is null ? knownRows!.Value : CheckValues.Long(metrics[AggregatePass.Rows]);
+        var metrics = await passes.RunAsync(knownRows, ct).ConfigureAwait(false);
+        var rows = metrics.Rows;
 
         var results = new List<CheckResult>(checks.Count);
         foreach (var judge in judges)
         {
-            // Without a pass (metrics null), every judge is one that reads no aggregate.
-            results.Add(await judge(metrics!, rows).ConfigureAwait(false));
+            results.Add(await judge(metrics).ConfigureAwait(false));
         }
 
         await DqResultsLog.AppendAsync(spark, ctx, table, results, ct).ConfigureAwait(false);
@@ -84,6 +96,64 @@ public static class TableChecks
         }
 
         return ([.. results.Select(r => new CheckOutcome(table, r.Check.Name, CheckRun.SeverityName(r.Check.Severity), r.Passed, r.FailingRows))], rows);
+    }
+
+    // The latest earlier result of each check that names a commit of the table as it is, with how the table changed
+    // since; a change only when the rows are a silver table's (latest per key, with _batch_id) and the schema is the same.
+    private static async Task<IReadOnlyDictionary<string, EarlierCheck>> EarlierChecksAsync(SparkSession spark, string table, DataFrame frame,
+        IReadOnlyList<TableCheckConfig> checks, CheckContext ctx, CommitLog log, CheckBasis.At self, CancellationToken ct)
+    {
+        string? whyNot = ctx.HistoryTables.Contains(table) ? $"{table} keeps history"
+            : self.Batch is null ? $"{table} records no bronze progress at v{self.Version}"
+            : null;
+        DataType? schema = null;
+        if (whyNot is null)
+        {
+            schema = await frame.SchemaAsync(ct).ConfigureAwait(false);
+            if (!SparkTypes.Fields(schema).Any(f => f.Name == BronzeColumns.BatchId))
+            {
+                whyNot = $"{table} has no {BronzeColumns.BatchId} column";
+            }
+        }
+
+        // Without batches to start from, only a freshness value measured at this very commit, and whether a
+        // relationship failed last time (which picks how it is counted), are of use.
+        var based = checks.Where(c => whyNot is null ? c.Type != TableCheckType.RowCountChange : c.Type is TableCheckType.Freshness or TableCheckType.Relationship).ToList();
+        var result = new Dictionary<string, EarlierCheck>(StringComparer.Ordinal);
+        var latest = await DqResultsLog.LatestBasedAsync(spark, ctx, table, based, ct).ConfigureAwait(false);
+        if (latest.Count == 0)
+        {
+            return result;
+        }
+
+        var sameSchema = new Dictionary<long, bool>();
+        foreach (var check in based)
+        {
+            if (!latest.TryGetValue(check.Name, out var row) || CheckBasis.Parse(check, row.Get<string>("basis")) is not var (from, other))
+            {
+                continue;
+            }
+
+            var (change, why) = whyNot is null ? log.Since(from, self.Version) : (null, whyNot);
+            if (change is not null && from.Version != self.Version)
+            {
+                if (!sameSchema.TryGetValue(from.Version, out var same))
+                {
+                    var then = await DeltaTables.ReadAt(spark, ctx.TablePath(table), from.Version).SchemaAsync(ct).ConfigureAwait(false);
+                    sameSchema[from.Version] = same = then.Equals(schema);
+                }
+
+                if (!same)
+                {
+                    (change, why) = (null, $"the schema of {table} changed since v{from.Version}");
+                }
+            }
+
+            result[check.Name] = new EarlierCheck(row.Get<string>("run_id"), row.Get<string>("status") == "passed", CheckValues.Long(row["total_rows"]),
+                row.Get<string>("measured"), from, other, change, why);
+        }
+
+        return result;
     }
 
     /// <summary>The rows checks see of <paramref name="table"/> at <paramref name="version"/>: all, or the current ones of

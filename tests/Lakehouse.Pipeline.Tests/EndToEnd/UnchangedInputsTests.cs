@@ -182,7 +182,10 @@ public sealed class UnchangedInputsTests
         var first = await FreshOrdersAsync(h, config, "fresh-1");
         var second = await FreshOrdersAsync(h, config, "fresh-2");
 
-        Assert.Equal($"freshness order_ts; silver.orders v{version}", first.Basis);
+        // The basis names the version, its commit time and the bronze batch consumed at it.
+        var commitTime = (await DeltaTable.ForPath(h.Spark, TableLocations.Path(config, "silver.orders")).History(1).Select("timestamp").CollectAsync())[0]
+            .Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds();
+        Assert.Matches($@"^freshness order_ts; silver\.orders v{version} @{commitTime} batch \d+$", first.Basis);
         Assert.Equal(first.Basis, second.Basis);
         Assert.Equal(newest, DateTimeOffset.Parse(first.Measured!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(first.Measured, second.Measured);
