@@ -6,6 +6,7 @@ using Lakehouse.Delta.Expressions;
 using Lakehouse.Delta.Schema;
 using Lakehouse.Delta.Snapshots;
 using Lakehouse.Delta.Storage;
+using Lakehouse.Delta.TableFeatures;
 using Lakehouse.Delta.Transactions;
 
 namespace Lakehouse.Delta;
@@ -106,7 +107,8 @@ public sealed class DeltaTable
     /// <summary>
     /// Sets table properties (Spark's <c>ALTER TABLE … SET TBLPROPERTIES</c>), keeping the others. Setting
     /// <c>delta.enableDeletionVectors=true</c> upgrades the protocol to reader 3 / writer 7 with the
-    /// <c>deletionVectors</c> feature in the same commit, as Delta does.
+    /// <c>deletionVectors</c> feature in the same commit, as Delta does; <c>delta.enableChangeDataFeed=true</c> to writer
+    /// version 4 (or adds <c>changeDataFeed</c> to a writer-7 protocol's features).
     /// </summary>
     /// <exception cref="DeltaException">Not a table; the protocol cannot be written; a conflicting concurrent commit.</exception>
     public CommitResult SetProperties(IReadOnlyDictionary<string, string> properties)
@@ -154,6 +156,13 @@ public sealed class DeltaTable
     {
         var snapshot = Snapshot();
         EnsureWritable(snapshot, removesData: true, "DELETE");
+        if (TableFeatureSupport.WritesChangeData(snapshot.Protocol, snapshot.Metadata))
+        {
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The table at {TablePath} has the change data feed on (delta.enableChangeDataFeed=true), and this DELETE does not write "
+                + "change data files. Delete through the embedded engine or Spark (DeltaTable.DeleteAsync of Lakehouse.Spark), which write them.", TablePath);
+        }
+
         var parameters = new Dictionary<string, string> { ["predicate"] = ParameterJson.Of(predicate is null ? [] : [predicate]) };
         var txn = Transaction.Start(snapshot, "DELETE", parameters, _clock);
         var parsed = predicate is null ? null : PredicateParser.Parse(predicate);

@@ -34,6 +34,12 @@ public sealed partial class TableProperties
 
     internal const string EnableDeletionVectorsKey = "delta.enableDeletionVectors";
 
+    /// <summary><c>delta.enableChangeDataFeed</c> (default false): DELETE, UPDATE and MERGE also write change data files
+    /// (PROTOCOL.md, Change Data Files), once the protocol carries the <c>changeDataFeed</c> feature.</summary>
+    public bool EnableChangeDataFeed => GetBool(EnableChangeDataFeedKey, false);
+
+    internal const string EnableChangeDataFeedKey = "delta.enableChangeDataFeed";
+
     internal const string InCommitTimestampEnablementVersionKey = "delta.inCommitTimestampEnablementVersion";
     internal const string InCommitTimestampEnablementTimestampKey = "delta.inCommitTimestampEnablementTimestamp";
 

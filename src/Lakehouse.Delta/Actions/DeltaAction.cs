@@ -52,4 +52,6 @@ public sealed record DeltaAction
     public static implicit operator DeltaAction(CommitInfo a) => new() { CommitInfo = a };
     /// <summary>Wraps an action.</summary>
     public static implicit operator DeltaAction(DomainMetadata a) => new() { DomainMetadata = a };
+    /// <summary>Wraps an action.</summary>
+    public static implicit operator DeltaAction(Cdc a) => new() { Cdc = a };
 }

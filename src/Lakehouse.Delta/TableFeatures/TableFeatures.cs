@@ -18,8 +18,19 @@ public static class TableFeatureSupport
     public static readonly IReadOnlySet<string> WriterFeatures = new HashSet<string>(StringComparer.Ordinal)
     {
         "appendOnly", "columnMapping", "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck",
-        "domainMetadata", "inCommitTimestamp",
+        "domainMetadata", "inCommitTimestamp", ChangeDataFeedFeature,
     };
+
+    /// <summary>The table feature name of the change data feed (PROTOCOL.md, Valid Feature Names in Table Features).</summary>
+    public const string ChangeDataFeedFeature = "changeDataFeed";
+
+    /// <summary>
+    /// True when writers must produce change data files for the table: <c>delta.enableChangeDataFeed=true</c> and the
+    /// protocol carries the feature (writer versions 4 to 6, or 7 with <c>changeDataFeed</c> in its writer features;
+    /// PROTOCOL.md, Writer Requirements for AddCDCFile).
+    /// </summary>
+    public static bool WritesChangeData(Protocol protocol, Metadata metadata) =>
+        new TableProperties(metadata.Configuration).EnableChangeDataFeed && IsEnabled(protocol, ChangeDataFeedFeature);
 
     /// <summary>
     /// Checks that the table's protocol can be read (and, when <paramref name="forWrite"/>, written);
@@ -79,7 +90,7 @@ public static class TableFeatureSupport
             "checkConstraints" => metadata.Configuration.Keys.Any(k => k.StartsWith("delta.constraints.", StringComparison.Ordinal)),
             "generatedColumns" => AnyField("delta.generationExpression"),
             "identityColumns" => AnyField("delta.identity.start"),
-            "changeDataFeed" => metadata.Configuration.TryGetValue("delta.enableChangeDataFeed", out var cdf) && string.Equals(cdf, "true", StringComparison.OrdinalIgnoreCase),
+            ChangeDataFeedFeature => new TableProperties(metadata.Configuration).EnableChangeDataFeed,
             _ => true,
         };
     }

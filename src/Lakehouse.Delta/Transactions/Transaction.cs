@@ -19,6 +19,7 @@ public sealed class Transaction
 {
     private readonly List<AddFile> _adds = [];
     private readonly List<RemoveFile> _removes = [];
+    private readonly List<Cdc> _changeData = [];
     private readonly List<DomainMetadata> _domains = [];
     private readonly Dictionary<string, string> _metrics = new(StringComparer.Ordinal);
     private readonly ReadScope _read = new();
@@ -100,6 +101,10 @@ public sealed class Transaction
 
     /// <summary>Removes a file of the snapshot, with a tombstone timestamped now.</summary>
     public void Remove(AddFile file, bool dataChange = true) => _removes.Add(RemoveFile.For(file, _clock.GetUtcNow().ToUnixTimeMilliseconds(), dataChange));
+
+    /// <summary>Records a change data file (a <c>cdc</c> action, already written under <c>_change_data/</c>): change data
+    /// readers take this commit's changes from its cdc files alone (PROTOCOL.md, Add CDC File).</summary>
+    public void AddChangeData(Cdc file) => _changeData.Add(file with { DataChange = false });
 
     /// <summary>Replaces the table's metadata (schema, partitioning, properties).</summary>
     public void SetMetadata(Metadata metadata) => NewMetadata = metadata;
@@ -240,7 +245,7 @@ public sealed class Transaction
         // PROTOCOL.md, Column Mapping: partitionValues are keyed by physical names.
         var mode = new TableProperties(metadata.Configuration).ColumnMappingMode;
         var partitionColumns = metadata.PartitionColumns.Select(c => metadata.Schema[c].PhysicalName(mode)).ToHashSet(StringComparer.Ordinal);
-        foreach (var add in _adds)
+        foreach (var add in _adds.Select(a => (a.Path, a.PartitionValues)).Concat(_changeData.Select(c => (c.Path, c.PartitionValues))))
         {
             if (!add.PartitionValues.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(partitionColumns))
             {
@@ -326,6 +331,7 @@ public sealed class Transaction
         actions.AddRange(_domains.Select(d => (DeltaAction)d));
         actions.AddRange(_removes.Select(r => (DeltaAction)r));
         actions.AddRange(_adds.Select(a => (DeltaAction)a));
+        actions.AddRange(_changeData.Select(c => (DeltaAction)c));
         return actions;
     }
 }

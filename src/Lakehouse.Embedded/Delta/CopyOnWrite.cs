@@ -37,6 +37,11 @@ internal static class CopyOnWrite
         /// <summary>Files whose deletion vector changes (remove + add of the same path), already written; their vector
         /// files are deleted again when the commit fails. Empty for pure copy-on-write.</summary>
         public IReadOnlyList<DeletionVectorUpdate> DeletionVectorUpdates { get; init; } = [];
+
+        /// <summary>The DuckDB query of the change data rows (<see cref="ChangeData.Write"/>), or null on a table without
+        /// the change data feed. The files are written with the data files and named by <c>cdc</c> actions; the metric
+        /// <c>numTargetChangeFilesAdded</c> or <c>numAddedChangeFiles</c>, when the operation reports it, counts them.</summary>
+        public string? ChangeDataSql { get; init; }
     }
 
     /// <summary>What was written and committed.</summary>
@@ -52,11 +57,18 @@ internal static class CopyOnWrite
     {
         var metadata = change.NewMetadata ?? snapshot.Metadata;
         var adds = new List<AddFile>();
+        var changeData = new List<Cdc>();
         try
         {
             if (change.RowsSql is { } sql)
             {
                 adds = Write(session, snapshot, metadata, sql, cancellationToken);
+            }
+
+            if (change.ChangeDataSql is { } cdcSql)
+            {
+                using var trace = new TraceScope("delta-change-data", Trace.Start(), snapshot.TablePath);
+                changeData = ChangeData.Write(session, snapshot, metadata, cdcSql, cancellationToken);
             }
 
             var outputRows = adds.Sum(NumRecords);
@@ -92,9 +104,10 @@ internal static class CopyOnWrite
             }
 
             adds.ForEach(txn.Add);
+            changeData.ForEach(txn.AddChangeData);
             foreach (var (name, value) in metrics(adds, outputRows))
             {
-                txn.SetMetric(name, value);
+                txn.SetMetric(name, name is "numTargetChangeFilesAdded" or "numAddedChangeFiles" ? changeData.Count : value);
             }
 
             CommitResult result;
@@ -114,6 +127,7 @@ internal static class CopyOnWrite
             }
 
             DeletionVectorDml.DeleteVectors(snapshot.TablePath, change.DeletionVectorUpdates);
+            ChangeData.Delete(snapshot.TablePath, changeData);
 
             if (e is DeltaException delta)
             {

@@ -90,7 +90,13 @@ internal static class DeletionVectorMerge
 
         var dropped = updates.Where(u => u.Add is null).ToList();
         long inserted = 0;
-        CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", plan.Parameters, [], rowsSql, plan.NewMetadata) { DeletionVectorUpdates = updates }, settings,
+        // Change data feed: the changed rows carry the old values of the target rows (MergeJoin.KeepsPreimages).
+        var changeData = join.KeepsPreimages ? join.ChangeDataRows(changed, plan.Fields, files.Any(f => f.Pairs != f.PairedRows)) : null;
+        CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", plan.Parameters, [], rowsSql, plan.NewMetadata)
+            {
+                DeletionVectorUpdates = updates,
+                ChangeDataSql = changeData,
+            }, settings,
             (adds, outputRows) =>
             {
                 // Written rows are the updated ones and the inserted ones.

@@ -45,20 +45,23 @@ internal static class MergeCommand
 
         var sourceTable = $"__lakehouse_merge_source_{Guid.NewGuid():N}";
         var pairsTable = $"__lakehouse_merge_pairs_{Guid.NewGuid():N}";
+        var changedTable = $"__lakehouse_merge_changed_{Guid.NewGuid():N}";
         try
         {
-            return Run(session, merge, target, snapshot, settings, sourceTable, pairsTable, started, cancellationToken);
+            return Run(session, merge, target, snapshot, settings, (sourceTable, pairsTable, changedTable), started, cancellationToken);
         }
         finally
         {
+            session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(changedTable)}");
             session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(pairsTable)}");
             session.NonQuery($"DROP TABLE IF EXISTS {SqlText.Ident(sourceTable)}");
         }
     }
 
     private static string Run(EngineSession session, MergeIntoTable merge, DeltaTarget target, Snapshot snapshot, CommitSettings settings,
-        string sourceTable, string pairsTable, DateTimeOffset started, CancellationToken cancellationToken)
+        (string Source, string Pairs, string Changed) tables, DateTimeOffset started, CancellationToken cancellationToken)
     {
+        var (sourceTable, pairsTable, changedTable) = tables;
         // The source is evaluated once (Delta materializes it too), so both passes see the same rows.
         var translator = new RelationTranslator(session);
         var source = translator.Translate(merge.Source);
@@ -112,7 +115,9 @@ internal static class MergeCommand
             .Concat(builder.Build(merge.NotMatchedBySourceActions, MergeClause.NotMatchedBySourceBase, "notMatchedBySource"))
             .ToList();
 
-        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias);
+        // With the change data feed, the changed rows keep the target's old values (deletes and update preimages).
+        var changeData = ChangeData.Enabled(snapshot);
+        var join = new MergeJoin(session, snapshot, clauses, condition, sourceTable, targetAlias, sourceAlias) { KeepsPreimages = changeData };
         // On a table with deletion vectors, a MERGE whose written values are all source columns keeps pass 1's matched
         // pairs, and pass 2 reads only them and the source: the target is scanned once (MergeJoin.Pairs.cs). The pairs
         // count matched rows exactly, so the source's keys need no uniqueness test.
@@ -147,13 +152,29 @@ internal static class MergeCommand
                 Parameters(merge, clauses), sourceKeys.Rows, started, scanStarted) { Pairs = pairs }, settings, cancellationToken);
         }
 
+        var severalMatches = files.Any(f => f.Pairs != f.PairedRows);
+        string? changeDataSql = null;
+        if (changeData && (touched.Count > 0 || mayInsert))
+        {
+            // The change data comes from the merge-on-read pass 2 (only the changed rows, with their old values), which an
+            // insert-only outcome also writes its data from; a rewrite still copies the touched files' other rows.
+            using (new TraceScope("merge-changed", Trace.Start(), changedTable))
+            {
+                var changed = pairs is not null ? join.ChangedRowsFromPairs(pairs, mayInsert, finalFields) : join.ChangedRows(touched, matchedElsewhere, mayInsert, finalFields);
+                session.NonQuery($"CREATE TEMP TABLE {SqlText.Ident(changedTable)} AS {changed}");
+            }
+
+            changeDataSql = join.ChangeDataRows(changedTable, finalFields, severalMatches);
+        }
+
         var rowsSql = touched.Count == 0 && !mayInsert ? null
+            : touched.Count == 0 && changeDataSql is not null ? join.WrittenRows(changedTable, finalFields)
             : touched.Count == 0 && pairs is not null ? join.InsertedRowsFromPairs(pairs, finalFields)
-            : join.Output(touched, matchedElsewhere, mayInsert, files.Any(f => f.Pairs != f.PairedRows), finalFields);
+            : join.Output(touched, matchedElsewhere, mayInsert, severalMatches, finalFields);
         var keptTargetRows = join.CountsInserts ? 0 : RowsIn(session, snapshot, touched) - counts.MatchedDeleted;
         var parameters = Parameters(merge, clauses);
         var numSourceRows = sourceKeys.Rows;
-        CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", parameters, touched, rowsSql, newMetadata), settings, (adds, outputRows) =>
+        CopyOnWrite.Run(session, snapshot, new CopyOnWrite.Change("MERGE", parameters, touched, rowsSql, newMetadata) { ChangeDataSql = changeDataSql }, settings, (adds, outputRows) =>
         {
             if (!join.CountsInserts)
             {

@@ -39,7 +39,7 @@ internal sealed partial class MergeJoin
         var scan = DeltaScanSql.Sql(snapshot, candidates, session.Rows, rowIds: true, positions: true);
         var pairs = SqlText.Ident(pairsTable);
         session.NonQuery($"CREATE TEMP TABLE {pairs} AS SELECT {_t}.{DeltaScanSql.FileColumn} AS __f, {_t}.{DeltaScanSql.PositionColumn} AS __p, "
-            + $"{_s}.rowid AS __r, {Code("TRUE")} AS __c FROM ({scan}) AS {_t} JOIN {SqlText.Ident(sourceTable)} AS {_s} ON ({condition})");
+            + $"{_s}.rowid AS __r, {Code("TRUE")} AS __c{Preimages($"{_t}.")} FROM ({scan}) AS {_t} JOIN {SqlText.Ident(sourceTable)} AS {_s} ON ({condition})");
         // Rows are counted per (file, position) group first, then per file: one hash table per level instead of one per
         // DISTINCT aggregate.
         var modifying = $"__c BETWEEN 1 AND {MergeClause.NotMatchedBase - 1}";
@@ -63,7 +63,7 @@ internal sealed partial class MergeJoin
         // The values come from the source; the target's columns are only the ELSE of clauses that set nothing (deletes),
         // whose rows are never written, so a row of NULLs stands in for them.
         var nulls = "SELECT " + string.Join(", ", snapshot.Schema.Fields.Select(f => $"CAST(NULL AS {Types.ToDuckDb(f.Type)}) AS {SqlText.Ident(f.Name)}"));
-        var changed = $"SELECT {Values(fields, "p.__c")}, p.__f AS {ChangedFile}, p.__p AS {ChangedPosition}, p.__c AS {CodeColumn}, TRUE AS {TargetMarker} "
+        var changed = $"SELECT {Values(fields, "p.__c")}, p.__f AS {ChangedFile}, p.__p AS {ChangedPosition}, p.__c AS {CodeColumn}, TRUE AS {TargetMarker}{PairPreimages()} "
                     + $"FROM {pairs} AS p JOIN {source} AS {_s} ON {_s}.rowid = p.__r, ({nulls}) AS {_t} WHERE {In("p.__c", c => c.IsMatched)}";
         if (!inserts)
         {
@@ -72,9 +72,14 @@ internal sealed partial class MergeJoin
 
         var insertCode = Code("FALSE");
         return $"{changed} UNION ALL SELECT * FROM (SELECT {Values(fields, insertCode)}, CAST(NULL AS VARCHAR) AS {ChangedFile}, CAST(NULL AS BIGINT) AS {ChangedPosition}, "
-             + $"{insertCode} AS {CodeColumn}, FALSE AS {TargetMarker} FROM {source} AS {_s}, ({nulls}) AS {_t} "
+             + $"{insertCode} AS {CodeColumn}, FALSE AS {TargetMarker}{Preimages($"{_t}.")} FROM {source} AS {_s}, ({nulls}) AS {_t} "
              + $"WHERE {_s}.rowid NOT IN (SELECT __r FROM {pairs})) WHERE {In(CodeColumn, c => c.IsNotMatched)}";
     }
+
+    /// <summary>The preimage columns of <see cref="ChangedRowsFromPairs"/>' changed rows: the pairs table carries them.</summary>
+    private string PairPreimages() => KeepsPreimages
+        ? string.Concat(snapshot.Schema.Fields.Select((_, i) => $", p.__lakehouse_pre_{i}"))
+        : "";
 
     /// <summary>The rows an insert-only outcome writes (no target row changes): the inserted rows of
     /// <see cref="ChangedRowsFromPairs"/>, in the final schema's columns.</summary>
