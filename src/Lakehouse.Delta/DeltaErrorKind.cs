@@ -19,6 +19,9 @@ public enum DeltaErrorKind
     CorruptDataFile,
     /// <summary>The requested version or timestamp is not in the table's history.</summary>
     VersionNotFound,
+    /// <summary>The change data feed was not recorded for a version asked for (the feed was off, or the commit's
+    /// row changes cannot be told from its actions).</summary>
+    ChangeDataNotRecorded,
     /// <summary>A commit file, checkpoint or <c>_last_checkpoint</c> cannot be parsed.</summary>
     CorruptLog,
     /// <summary>Another writer committed something this transaction conflicts with.</summary>

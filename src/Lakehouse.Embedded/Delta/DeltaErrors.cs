@@ -27,6 +27,7 @@ internal static class DeltaErrors
         {
             DeltaErrorKind.NotADeltaTable => new EmbeddedException("DELTA_MISSING_DELTA_TABLE", "42P01", e.Message, null, e),
             DeltaErrorKind.VersionNotFound => new EmbeddedException("DELTA_VERSION_NOT_FOUND", "22003", e.Message, null, e),
+            DeltaErrorKind.ChangeDataNotRecorded => new EmbeddedException("DELTA_MISSING_CHANGE_DATA", "KD002", e.Message, null, e),
             _ => new EmbeddedException("LAKEHOUSE_DELTA_" + e.Kind.ToString().ToUpperInvariant(), "42000", e.Message, null, e),
         },
     };

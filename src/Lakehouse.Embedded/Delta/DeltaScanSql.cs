@@ -101,23 +101,12 @@ internal static class DeltaScanSql
         // One row per file: its index in the read_parquet list (DuckDB's file_index) and its partition values.
         var fileRows = files.Select((f, i) =>
         {
-            var values = partitionFields.Select(p =>
-            {
-                f.PartitionValues.TryGetValue(p.PhysicalName(mode), out var raw);
-                if (raw is null && !f.PartitionValues.ContainsKey(p.PhysicalName(mode)))
-                {
-                    f.PartitionValues.TryGetValue(p.Name, out raw);
-                }
-
-                return raw is null || (raw.Length == 0 && p.Type != PrimitiveType.String)
-                    ? $"CAST(NULL AS {Types.ToDuckDb(p.Type)})"
-                    : $"CAST({SqlText.Str(raw)} AS {Types.ToDuckDb(p.Type)})";
-            });
+            var values = partitionFields.Select(p => PartitionLiteral(p, mode, f.PartitionValues));
             return "(" + string.Join(", ", new[] { i.ToString(CultureInfo.InvariantCulture) }.Concat(values)) + ")";
         });
         var fileColumns = new[] { "__file" }.Concat(partitionFields.Select((_, i) => $"__p{i}"));
 
-        var deleted = DeletedRowKeys(snapshot, files);
+        var deleted = DeletedRowKeys(snapshot.TablePath, files.Select(f => (f.Path, f.DeletionVector)).ToList());
         var hasDv = deleted.Length > 0;
         var rowNumbers = hasDv || (rowIds && positions);
         // The files' columns come from their footers (cached per file: Delta data files never change), not from a
@@ -158,15 +147,30 @@ internal static class DeltaScanSql
         return sql;
     }
 
+    /// <summary>The typed literal of a file's value for partition column <paramref name="field"/> (looked up by physical
+    /// name, then by logical name); NULL when the value is null, or empty for a non-string column.</summary>
+    public static string PartitionLiteral(StructField field, ColumnMappingMode mode, IReadOnlyDictionary<string, string?> values)
+    {
+        values.TryGetValue(field.PhysicalName(mode), out var raw);
+        if (raw is null && !values.ContainsKey(field.PhysicalName(mode)))
+        {
+            values.TryGetValue(field.Name, out raw);
+        }
+
+        return raw is null || (raw.Length == 0 && field.Type != PrimitiveType.String)
+            ? $"CAST(NULL AS {Types.ToDuckDb(field.Type)})"
+            : $"CAST({SqlText.Str(raw)} AS {Types.ToDuckDb(field.Type)})";
+    }
+
     /// <summary>Bits of a deletion key below the file's index: a row's position within its file.</summary>
-    private const int FileIndexShift = 32;
+    public const int FileIndexShift = 32;
 
     /// <summary>
     /// The rows the files' deletion vectors remove, as keys <c>(index &lt;&lt; 32) + position</c> in ascending order,
     /// where index is the file's place in <paramref name="files"/> (DuckDB's <c>file_index</c> of the read_parquet
     /// list). A vector with no rows adds nothing.
     /// </summary>
-    private static string[] DeletedRowKeys(Snapshot snapshot, IReadOnlyList<AddFile> files)
+    public static string[] DeletedRowKeys(string tablePath, IReadOnlyList<(string Path, DeletionVectorDescriptor? DeletionVector)> files)
     {
         var keys = new List<string>();
         for (var i = 0; i < files.Count; i++)
@@ -176,7 +180,7 @@ internal static class DeltaScanSql
                 continue;
             }
 
-            foreach (var position in DeletionVectorReader.Read(dv, snapshot.TablePath))
+            foreach (var position in DeletionVectorReader.Read(dv, tablePath))
             {
                 if ((ulong)position >= 1UL << FileIndexShift)
                 {

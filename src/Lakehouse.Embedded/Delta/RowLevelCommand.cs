@@ -113,7 +113,11 @@ internal static class RowLevelCommand
         {
             ["predicate"] = JsonSerializer.Serialize(condition is null ? [] : new[] { ConditionDisplay.Of(condition) }),
         };
-        var change = new CopyOnWrite.Change(operation, parameters, touched, rowsSql, null) { DeletionVectorUpdates = dvUpdates };
+        var change = new CopyOnWrite.Change(operation, parameters, touched, rowsSql, null)
+        {
+            DeletionVectorUpdates = dvUpdates,
+            ChangeDataSql = affected > 0 && ChangeData.Enabled(snapshot) ? ChangeDataRows(session, snapshot, [.. touched, .. marked.Select(m => m.File)], conditionSql, t, isUpdate ? projection : null) : null,
+        };
         CopyOnWrite.Run(session, snapshot, change, settings, (adds, outputRows) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -141,6 +145,20 @@ internal static class RowLevelCommand
             return metrics;
         }, cancellationToken);
         return ResultRows.Longs(("num_affected_rows", affected));
+    }
+
+    /// <summary>
+    /// The change data rows (<see cref="ChangeData"/>) of a DELETE (<paramref name="projection"/> null: the matching rows as
+    /// <c>delete</c>) or an UPDATE (their old values as <c>update_preimage</c>, the projection's as <c>update_postimage</c>),
+    /// read from the files that have a matching row. Rows an existing deletion vector removes are not read.
+    /// </summary>
+    private static string ChangeDataRows(EngineSession session, Snapshot snapshot, IReadOnlyList<AddFile> files, string conditionSql, string t, string? projection)
+    {
+        var scan = DeltaScanSql.Sql(snapshot, files, session.Rows, rowIds: false);
+        var type = SqlText.Ident(ChangeData.ChangeTypeColumn);
+        var before = $"SELECT {t}.*, {ChangeData.Type(projection is null ? "delete" : "update_preimage")} AS {type} FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE";
+        return projection is null ? before
+            : $"{before} UNION ALL SELECT {projection}, {ChangeData.Type("update_postimage")} AS {type} FROM ({scan}) AS {t} WHERE ({conditionSql}) IS TRUE";
     }
 
     /// <summary>

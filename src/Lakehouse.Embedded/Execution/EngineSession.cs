@@ -165,6 +165,9 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         return new SourceSql(DeltaScanSql.Sql(snapshot, Rows), snapshot.Schema.Fields.Select(f => f.Name).ToList());
     }
 
+    public SourceSql DeltaChangesSql(string path, IReadOnlyDictionary<string, string> options) =>
+        ChangeFeedSql.Sql(ChangeFeedSql.Load(Path.GetFullPath(path), options), Rows);
+
     public IReadOnlyList<object?[]> Rows(string sql)
     {
         try

@@ -1,4 +1,5 @@
 using Lakehouse.Delta.Schema;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Embedded.Sql.Sources;
 using Lakehouse.Spark.Protos;
 
@@ -50,6 +51,11 @@ internal static class DataSources
             if (paths.Count != 1)
             {
                 throw Errors.InvalidArgument("delta read", "exactly one table path is required");
+            }
+
+            if (ChangeFeedSql.Requested(options))
+            {
+                return (context.DeltaChangesSql(paths[0], options), null);
             }
 
             options.TryGetValue("versionAsOf", out var v);

@@ -20,6 +20,10 @@ internal interface ITranslationContext
     /// <summary>SQL reading the Delta table at a path, optionally at a version or timestamp, and its column names.</summary>
     SourceSql DeltaTableSql(string path, string? versionAsOf, string? timestampAsOf);
 
+    /// <summary>SQL reading the change data feed of the Delta table at a path (<c>readChangeFeed</c> and its range
+    /// options), and its column names.</summary>
+    SourceSql DeltaChangesSql(string path, IReadOnlyDictionary<string, string> options);
+
     /// <summary>The table directory for a name such as <c>bronze.orders</c>.</summary>
     string TablePath(string name);
 

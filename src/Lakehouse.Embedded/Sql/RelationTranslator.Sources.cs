@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Lakehouse.Embedded.Delta;
 using Lakehouse.Spark.Protos;
 
 namespace Lakehouse.Embedded.Sql;
@@ -175,6 +176,14 @@ internal sealed partial class RelationTranslator
         return null;
     }
 
+    /// <summary>The table a change data feed read names: <c>delta.`/path`</c> or <c>database.table</c>.</summary>
+    private string ChangeFeedTablePath(IReadOnlyList<string> parts, string id) => parts switch
+    {
+        [var d, var p] when d.Equals("delta", StringComparison.OrdinalIgnoreCase) && (p.Contains('/', StringComparison.Ordinal) || p.Contains('\\', StringComparison.Ordinal)) => p,
+        [var d, var t] => context.TablePath(d + "." + t),
+        _ => throw Errors.TableNotFound(id, "(the change data feed is read from a Delta table: database.table or delta.`/path`)"),
+    };
+
     private Frame Read(Read r)
     {
         if (r.IsStreaming)
@@ -191,6 +200,11 @@ internal sealed partial class RelationTranslator
             if (parts.Count == 1 && context.View(parts[0]) is { } view)
             {
                 return Translate(view);
+            }
+
+            if (ChangeFeedSql.Requested(r.NamedTable.Options))
+            {
+                return Leaf(context.DeltaChangesSql(ChangeFeedTablePath(parts, id), r.NamedTable.Options));
             }
 
             var source = TableReferenceSql(parts, v, ts) ?? throw Errors.TableNotFound(id, "(session views)");
