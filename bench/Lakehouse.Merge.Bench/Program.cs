@@ -8,7 +8,8 @@ using SparkDeltaTable = Lakehouse.Spark.Delta.DeltaTable;
 // MERGE of a 1% change batch into a table clustered by key, against (a) rewriting the whole table with the
 // change applied and (b) DuckDB reading only the files MERGE touched, joining and writing them back.
 // With --deletion-vectors, also the same MERGE on a copy with delta.enableDeletionVectors=true (merge-on-read).
-// Usage: dotnet run -c Release --project bench/Lakehouse.Merge.Bench -- [--rows N] [--files F] [--runs R] [--case merge|rewrite|duckdb] [--deletion-vectors]
+// With --change-data-feed, also each MERGE case on a copy with delta.enableChangeDataFeed=true (cdc files written too).
+// Usage: dotnet run -c Release --project bench/Lakehouse.Merge.Bench -- [--rows N] [--files F] [--runs R] [--case merge|rewrite|duckdb] [--deletion-vectors] [--change-data-feed]
 var rows = Option("--rows", 10_000_000);
 var files = Option("--files", 20);
 // 15 rounds: with 3, the ratio moved 0.75–1.37× between blocks of one run (docs/decisions.md, Session 6: MERGE speed).
@@ -89,6 +90,28 @@ try
         });
     }
 
+    var feedPairs = new List<(Case Plain, Case Feed)>();
+    if (args.Contains("--change-data-feed"))
+    {
+        foreach (var plain in cases.Where(c => c.Name.StartsWith("MERGE (", StringComparison.Ordinal)).ToList())
+        {
+            var feed = new Case(plain.Name.Replace(", pruned)", " + change data feed)", StringComparison.Ordinal), plain.Run)
+            {
+                Prepare = async path =>
+                {
+                    if (plain.Prepare is not null)
+                    {
+                        await plain.Prepare(path);
+                    }
+
+                    Lakehouse.Delta.DeltaTable.ForPath(path).SetProperties(new Dictionary<string, string> { ["delta.enableChangeDataFeed"] = "true" });
+                },
+            };
+            cases.Add(feed);
+            feedPairs.Add((plain, feed));
+        }
+    }
+
     cases.RemoveAll(c => only is not null && !c.Name.StartsWith(only, StringComparison.OrdinalIgnoreCase));
 
     // One warm-up round (JIT, DuckDB caches), then --runs rounds. The cases take turns within a round, so a change in
@@ -132,6 +155,12 @@ try
         Console.WriteLine($"{c.Name,-40} median {Median(c.Times),6:F0} ms (min {c.Times.Min():F0}, max {c.Times.Max():F0}), process CPU median {Median(c.CpuTimes):F0} ms   {c.Summary}, {c.Written:N0} bytes written");
     }
 
+    foreach (var (plain, feed) in feedPairs.Where(p => cases.Contains(p.Plain) && cases.Contains(p.Feed)))
+    {
+        Console.WriteLine($"{feed.Name} / {plain.Name}: {Median(feed.Times) / Median(plain.Times):F2}× wall, {Median(feed.CpuTimes) / Median(plain.CpuTimes):F2}× process CPU");
+    }
+
+    cases.RemoveAll(c => feedPairs.Any(p => p.Feed == c));
     if (deletionVectors && cases.Count >= 2 && cases[0].Name.StartsWith("MERGE (copy", StringComparison.Ordinal) && cases[^1].Name.StartsWith("MERGE (deletion", StringComparison.Ordinal))
     {
         Console.WriteLine($"MERGE with deletion vectors / copy-on-write: {Median(cases[^1].Times) / Median(cases[0].Times):F2}× wall, {Median(cases[^1].CpuTimes) / Median(cases[0].CpuTimes):F2}× process CPU");

@@ -130,4 +130,38 @@ public sealed class ChangeDataDmlTests(ServerFixture server) : IClassFixture<Ser
         ChangeDataFiles.AssertNone(path, 1);
         DeltaTables.AssertRows(path, "1|a|10", "2|b|20");
     }
+
+    [Fact]
+    public async Task Update_ColumnMappedTable_WritesPhysicalColumnNames()
+    {
+        using var dir = new TempDirectory("cdf-dml");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        var df = await spark.SqlAsync("SELECT CAST(id AS BIGINT) AS id, CAST(name AS VARCHAR) AS name, CAST(amount AS BIGINT) AS amount FROM (VALUES (1, 'a', 10), (2, 'b', 20)) AS v(id, name, amount)");
+        Lakehouse.Delta.DeltaTable.ForPath(path).Create(
+            new Lakehouse.Delta.Schema.StructType([
+                new("id", Lakehouse.Delta.Schema.PrimitiveType.Long), new("name", Lakehouse.Delta.Schema.PrimitiveType.String), new("amount", Lakehouse.Delta.Schema.PrimitiveType.Long)]),
+            properties: new Dictionary<string, string> { ["delta.columnMapping.mode"] = "name", ["delta.enableChangeDataFeed"] = "true" });
+        await df.Write.Format("delta").Mode("append").SaveAsync(path);
+
+        Assert.Equal(1, await AffectedAsync(spark, UpdateTable(path, "t.id = 2", Set("amount", "21"))));
+
+        // PROTOCOL.md, Column Mapping: files hold the physical names; _change_type is not a table column and keeps its name.
+        var schema = Lakehouse.Delta.Snapshots.Snapshot.Load(path).Schema;
+        var physical = schema.Fields.Select(f => f.PhysicalName(Lakehouse.Delta.Schema.ColumnMappingMode.Name)).ToList();
+        Assert.All(physical, p => Assert.StartsWith("col-", p, StringComparison.Ordinal));
+        var file = Path.Combine(path, Assert.Single(ChangeDataFiles.Actions(path, 2)).Path);
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", physical.Select(p => $"CAST(\"{p}\" AS VARCHAR)"))}, _change_type FROM read_parquet('{file}') ORDER BY 4";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, 4).Select(reader.GetString)));
+        }
+
+        Assert.Equal(["2|b|21|update_postimage", "2|b|20|update_preimage"], rows);
+    }
 }

@@ -1,3 +1,4 @@
+using Lakehouse.Embedded.Delta;
 using static Lakehouse.Embedded.Tests.DeltaPlans;
 
 namespace Lakehouse.Embedded.Tests;
@@ -186,5 +187,31 @@ public sealed class ChangeDataMergeTests(ServerFixture server) : IClassFixture<S
 
         Assert.False(File.Exists(Path.Combine(path, "_delta_log", $"{1:D20}.json")));
         ChangeDataFiles.AssertNone(path, 0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Merge_CrashBeforeTheCommit_LeavesNoChangeDataFiles(bool deletionVectors)
+    {
+        using var dir = new TempDirectory("cdf-merge");
+        var path = dir.Combine("t");
+        await using var spark = await server.SessionAsync();
+        await ChangeDataFiles.CreateAsync(spark, path, null, deletionVectors, feed: true, "(1, 'a', 10), (2, 'b', 20)");
+        var wrote = false;
+        CopyOnWrite.BeforeCommit[Path.GetFullPath(path)] = () =>
+        {
+            wrote = Directory.GetFiles(Path.Combine(path, "_change_data"), "*.parquet", SearchOption.AllDirectories).Length > 0;
+            throw new IOException("injected: the process died before the commit");
+        };
+
+        var merge = Merge(path, Source("(2, 'B', 21), (3, 'c', 30)"), "t.id = s.id");
+        merge.MatchedActions.Add(UpdateAll());
+        merge.NotMatchedActions.Add(InsertAll());
+        await Assert.ThrowsAsync<Lakehouse.Spark.SparkConnectException>(() => MergeAsync(spark, merge));
+
+        Assert.True(wrote, "the change data file existed before the commit");
+        Assert.Empty(Directory.GetFiles(Path.Combine(path, "_change_data"), "*", SearchOption.AllDirectories));
+        DeltaTables.AssertRows(path, "1|a|10", "2|b|20");
     }
 }

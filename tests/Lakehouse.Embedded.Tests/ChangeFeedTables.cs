@@ -31,12 +31,34 @@ internal sealed class ChangeFeedTable(string path, bool partitioned)
     ]);
 
     /// <summary>Creates the table (version 0) with the feed on or off.</summary>
-    public static ChangeFeedTable Create(string path, bool enabled = true, bool partitioned = false)
+    public static ChangeFeedTable Create(string path, bool enabled = true, bool partitioned = false, bool deletionVectors = false)
     {
         var table = new ChangeFeedTable(path, partitioned);
-        table.Table.Create(table.Schema(false), partitioned ? ["part"] : null,
-            enabled ? new Dictionary<string, string> { ["delta.enableChangeDataFeed"] = "true" } : null);
+        var properties = new Dictionary<string, string>();
+        if (enabled)
+        {
+            properties["delta.enableChangeDataFeed"] = "true";
+        }
+
+        if (deletionVectors)
+        {
+            properties["delta.enableDeletionVectors"] = "true";
+        }
+
+        table.Table.Create(table.Schema(false), partitioned ? ["part"] : null, properties);
         return table;
+    }
+
+    /// <summary>Puts a deletion vector naming <paramref name="positions"/> on the file <paramref name="file"/> (its
+    /// add replaced by one with the vector, as PROTOCOL.md asks), as a DELETE with deletion vectors commits it.</summary>
+    public void DeleteRows(string file, params long[] positions)
+    {
+        var snapshot = Table.Snapshot();
+        var add = snapshot.Files.Single(f => f.Path == file);
+        var txn = Lakehouse.Delta.Transactions.Transaction.Start(snapshot, "DELETE");
+        txn.Remove(RemoveFile.For(add, 0));
+        txn.Add(add with { DeletionVector = Lakehouse.Delta.Data.Writing.DeletionVectorWriter.Write(path, positions) });
+        txn.Commit();
     }
 
     /// <summary>Appends rows (id, name[, part]) as one commit with one file per partition.</summary>

@@ -101,6 +101,65 @@ public static class ChangeDataFeed
         return new ChangeSet(store.TablePath, startVersion, end, metadata, commits);
     }
 
+    /// <summary>
+    /// The versions a timestamp range stands for, as Delta on Spark resolves <c>startingTimestamp</c> and
+    /// <c>endingTimestamp</c>: the start is the first commit at or after <paramref name="start"/>, the end the last commit
+    /// at or before <paramref name="end"/> (the latest version when null). Commit timestamps are those of time travel.
+    /// </summary>
+    /// <exception cref="DeltaException"><see cref="DeltaErrorKind.InvalidRequest"/> when the start is after the latest
+    /// commit or the end before the earliest one still in the log.</exception>
+    public static (long Start, long? End) VersionsAt(ILogStore store, DateTimeOffset start, DateTimeOffset? end)
+    {
+        var latest = Snapshot.Load(store);
+        var timestamps = CommitTimestamps.Load(store, latest.Properties);
+        var startMs = start.ToUnixTimeMilliseconds();
+        // Commit timestamps increase with the version: the first at or after the start is found by bisection.
+        var first = FirstIndex(timestamps, t => t >= startMs);
+        if (first == timestamps.Count)
+        {
+            var last = timestamps.Count - 1;
+            throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                $"The startingTimestamp {CommitTimestamps.Format(startMs)} is after the latest commit of {store.TablePath} (version {timestamps.Version(last)} at {CommitTimestamps.Format(timestamps.Timestamp(last))}): "
+                + "there are no changes to read yet. Pass an earlier timestamp, or skip the read until the table has a newer commit.", store.TablePath);
+        }
+
+        long? endVersion = null;
+        if (end is { } e)
+        {
+            var endMs = e.ToUnixTimeMilliseconds();
+            var after = FirstIndex(timestamps, t => t > endMs);
+            if (after == 0)
+            {
+                throw new DeltaException(DeltaErrorKind.InvalidRequest,
+                    $"The endingTimestamp {CommitTimestamps.Format(endMs)} is before the earliest commit still in the log of {store.TablePath} (version {timestamps.Version(0)} at {CommitTimestamps.Format(timestamps.Timestamp(0))}). Pass a later timestamp.",
+                    store.TablePath);
+            }
+
+            endVersion = timestamps.Version(after - 1);
+        }
+
+        return (timestamps.Version(first), endVersion);
+    }
+
+    private static int FirstIndex(CommitTimestamps timestamps, Func<long, bool> isAfter)
+    {
+        int lo = 0, hi = timestamps.Count;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (isAfter(timestamps.Timestamp(mid)))
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return lo;
+    }
+
     /// <summary>Whether <paramref name="metadata"/> turns the feed on.</summary>
     public static bool Enabled(Metadata metadata) =>
         metadata.Configuration.TryGetValue(EnableKey, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);

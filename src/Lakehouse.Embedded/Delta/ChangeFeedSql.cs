@@ -46,16 +46,57 @@ internal static class ChangeFeedSql
                 "versionAsOf/timestampAsOf do not apply to the change data feed; give its range with startingVersion and endingVersion instead");
         }
 
-        var startText = Option("startingVersion")
-            ?? throw new EmbeddedException("DELTA_NO_START_FOR_CDC_READ", "42601",
-                "Reading the change data feed needs a start: pass the option startingVersion (the first version whose changes to read).");
+        var startVersion = Option("startingVersion");
+        var startTimestamp = Option("startingTimestamp");
+        var endVersion = Option("endingVersion");
+        var endTimestamp = Option("endingTimestamp");
+        if (startVersion is null && startTimestamp is null)
+        {
+            throw new EmbeddedException("DELTA_NO_START_FOR_CDC_READ", "42601",
+                "Reading the change data feed needs a start: pass the option startingVersion (the first version whose changes to read) or startingTimestamp.");
+        }
+
+        if ((startVersion is not null && startTimestamp is not null) || (endVersion is not null && endTimestamp is not null))
+        {
+            throw new EmbeddedException("DELTA_MULTIPLE_CDC_BOUNDARY", "42614",
+                "The change data feed got both a version and a timestamp for the same end of its range. Pass startingVersion or startingTimestamp, and endingVersion or endingTimestamp, not both.");
+        }
+
         return DeltaErrors.Map(() =>
         {
-            var start = ChangeDataFeed.ParseVersion("startingVersion", startText);
-            long? end = Option("endingVersion") is { } e ? ChangeDataFeed.ParseVersion("endingVersion", e) : null;
+            long start;
+            long? end = endVersion is not null ? ChangeDataFeed.ParseVersion("endingVersion", endVersion) : null;
+            if (startVersion is not null)
+            {
+                start = ChangeDataFeed.ParseVersion("startingVersion", startVersion);
+                if (endTimestamp is not null)
+                {
+                    end = ChangeDataFeed.VersionsAt(table.Store, DateTimeOffset.MinValue, Timestamp("endingTimestamp", endTimestamp)).End;
+                }
+            }
+            else
+            {
+                var (s, e) = ChangeDataFeed.VersionsAt(table.Store, Timestamp("startingTimestamp", startTimestamp!), endTimestamp is null ? null : Timestamp("endingTimestamp", endTimestamp));
+                start = s;
+                end ??= e;
+            }
+
+            if (end < start)
+            {
+                // Delta on Spark's error class for this case; the library's check would report it without one.
+                throw new EmbeddedException("DELTA_INVALID_CDC_RANGE", "22003",
+                    $"The change data feed range of {tablePath} ends (version {end}) before it starts (version {start}). Pass an ending version at or after the starting version.");
+            }
+
             return ChangeDataFeed.Read(table.Store, start, end);
         });
     }
+
+    /// <summary>A timestamp option; without an offset it is UTC, as <c>timestampAsOf</c> reads it here.</summary>
+    private static DateTimeOffset Timestamp(string option, string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts)
+            ? ts
+            : throw Errors.InvalidArgument(option, $"'{text}' is not a timestamp; pass one such as 2026-01-31 12:00:00 (UTC) or 2026-01-31T12:00:00+01:00");
 
     /// <summary>The SELECT over the feed's files, and its column names.</summary>
     /// <param name="changes">The feed.</param>

@@ -48,12 +48,15 @@ internal static class CopyDataWriter
 
     /// <summary>
     /// Whether the protocol asks of a writer of new files no more than legacy writer version 2 does: version 2 or
-    /// lower, or version 7 whose writer features are the two that version implies plus <c>deletionVectors</c> (which
-    /// binds DML on existing files, not new files: PROTOCOL.md, Deletion Vectors, Writer Requirements).
+    /// lower, version 7 whose writer features are the two that version implies plus <c>deletionVectors</c> (which
+    /// binds DML on existing files, not new files: PROTOCOL.md, Deletion Vectors, Writer Requirements) and
+    /// <c>changeDataFeed</c> (which binds DML to write change data files beside them), or version 3 or 4, whose other
+    /// features (CHECK constraints, generated columns) bind only tables that use them, and those the commit refuses
+    /// (<see cref="TableFeatureSupport.Validate"/>).
     /// </summary>
     public static bool SupportsProtocol(Protocol protocol) =>
-        protocol.MinWriterVersion <= 2
-        || (protocol.MinWriterVersion == 7 && TableFeatureSupport.WriterFeaturesOf(protocol).All(f => f is "appendOnly" or "invariants" or "deletionVectors"));
+        protocol.MinWriterVersion <= 4
+        || (protocol.MinWriterVersion == 7 && TableFeatureSupport.WriterFeaturesOf(protocol).All(f => f is "appendOnly" or "invariants" or "deletionVectors" or "changeDataFeed"));
 
     /// <summary>Writes the rows of <paramref name="sql"/> (the table's columns, in its order) under the table root.</summary>
     /// <param name="session">The session whose connection runs the COPY.</param>
