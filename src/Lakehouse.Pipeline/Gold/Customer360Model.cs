@@ -53,7 +53,7 @@ internal sealed class Customer360Model : GoldModel
 
     /// <summary>
     /// Recomputes the customers whose row may differ: those named by the changed orders at either version, and those of
-    /// the silver.customers batches (by the model's code, over every current order of those customers); a customer that
+    /// the change of silver.customers (its feed's rows or its batches; by the model's code, over every current order of those customers); a customer that
     /// is no longer in silver.customers is removed.
     /// </summary>
     internal override async Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct)
@@ -66,7 +66,7 @@ internal sealed class Customer360Model : GoldModel
         DataFrame? changedCustomers = null;
         if (update.Changes.TryGetValue("silver.customers", out var change))
         {
-            changedCustomers = (await change.CleanedBatchesAsync(ct).ConfigureAwait(false)).Select("customer_id");
+            changedCustomers = (await change.ChangedRowsAsync(ct).ConfigureAwait(false)).Select("customer_id");
         }
 
         var (changes, why) = await OrderChanges.ReadAsync(update, ["amount", "order_ts", "status"], changedCustomers, null, ct).ConfigureAwait(false);

@@ -8,8 +8,8 @@ namespace Lakehouse.Pipeline.Gold;
 
 /// <summary>
 /// Brings a gold table up to date from the change of its inputs instead of rebuilding it, when the table's newest commit
-/// is a build of the same day, code and settings and every changed input changed only by batches of the silver job
-/// (<see cref="GoldInputChange"/>): the model computes the rows of the keys that may differ (<see cref="GoldModel.ChangesAsync"/>)
+/// is a build of the same day, code and settings and the change of every changed input is known exactly, from its change
+/// data feed or because only batches of the silver job changed it (<see cref="GoldInputChange"/>): the model computes the rows of the keys that may differ (<see cref="GoldModel.ChangesAsync"/>)
 /// and one MERGE updates, inserts and deletes them, in one commit that records the new build. Gold tables are created
 /// with deletion vectors, so the MERGE writes about as many rows as changed. Anything the update cannot see exactly
 /// makes the caller rebuild whole.
@@ -112,7 +112,7 @@ internal static class GoldIncremental
         }
 
         ctx.Log.Information("gold {Model}: updated from the change of {Inputs} since version {Version}: {Inserted} rows inserted, {Updated} updated, {Deleted} deleted",
-            model.Name, string.Join(", ", changes.Values.Select(c => $"{c.Input} v{c.From}→v{c.To}")), last.Version,
+            model.Name, string.Join(", ", changes.Values.Select(c => $"{c.Input} v{c.From}→v{c.To} ({(c.FromFeed ? "change data feed" : "batches")})")), last.Version,
             metrics.NumInsertedRows, metrics.NumUpdatedRows, metrics.NumDeletedRows);
         return written;
     }

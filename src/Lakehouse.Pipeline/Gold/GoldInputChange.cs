@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
@@ -9,23 +10,46 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Gold;
 
 /// <summary>
-/// How a source's silver table changed between two versions when every commit in between is a batch of the silver job:
-/// the business keys of the bronze rows of the batches those commits consumed (<see cref="Batches"/>, cleaned as silver
-/// cleans them) are a superset of the keys whose silver rows differ, because such a commit only inserts, updates or
-/// deletes rows of its batch's keys. Anything else between the two versions (a quarantine replay, a manual DML, a
-/// restore, the table written anew) and there is no such change: the caller rebuilds.
+/// How a source's silver table changed between two versions, found one of two ways:
+/// <list type="bullet">
+/// <item>From Delta's change data feed (<see cref="Feed"/>), when the table records it over the whole range: the feed
+/// holds every changed row's images, whoever wrote the commits (silver batches, a quarantine replay, a manual UPDATE or
+/// DELETE), so any data commit is allowed. Commits that change the table's metadata or restore it are not.</item>
+/// <item>From the batches (<see cref="Batches"/>), when every commit in between is a batch of the silver job: the business
+/// keys of the bronze rows of the batches those commits consumed (cleaned as silver cleans them) are a superset of the keys
+/// whose silver rows differ, because such a commit only inserts, updates or deletes rows of its batch's keys.</item>
+/// </list>
+/// Anything else between the two versions and there is no such change: the caller rebuilds.
 /// </summary>
 /// <param name="Input">The silver table, e.g. <c>silver.orders</c>.</param>
 /// <param name="Source">The source whose silver table it is.</param>
 /// <param name="From">The version the gold table was built from.</param>
 /// <param name="To">The version to bring it to.</param>
-/// <param name="FromBatch">The highest bronze batch consumed at <paramref name="From"/>: rows of a latest-only silver table
-/// written after it carry a larger <c>_batch_id</c>.</param>
-/// <param name="Batches">The bronze rows of the consumed batches, as bronze holds them (lazy).</param>
-internal sealed record GoldInputChange(string Input, SourceConfig Source, long From, long To, long FromBatch, DataFrame Batches)
+/// <param name="Feed">The change data feed of versions <c>From + 1</c> to <paramref name="To"/> (lazy): the table's columns
+/// and <c>_change_type</c>; null when the change comes from the batches.</param>
+/// <param name="Batches">The bronze rows of the consumed batches, as bronze holds them (lazy); null when the change comes
+/// from the feed.</param>
+internal sealed record GoldInputChange(string Input, SourceConfig Source, long From, long To, DataFrame? Feed, DataFrame? Batches)
 {
+    /// <summary>The feed's column naming what a row is (Delta's change data feed).</summary>
+    public const string ChangeType = "_change_type";
+
+    /// <summary>Feed rows of a row as it was: the image before an update, and a deleted row.</summary>
+    public static readonly string[] OldImages = ["update_preimage", "delete"];
+
+    /// <summary>Feed rows of a row as it became: the image after an update, and an inserted row.</summary>
+    public static readonly string[] NewImages = ["update_postimage", "insert"];
+
     private const string Merge = "MERGE";
     private const string Optimize = "OPTIMIZE";
+
+    // Commits that change rows without touching metadata (the feed records their rows), and commits that change no row
+    // (no feed rows). A RESTORE, a schema or property change, an overwrite or a table written anew is none of them.
+    private static readonly HashSet<string> NoRowChange = [Optimize, "VACUUM START", "VACUUM END"];
+    private static readonly HashSet<string> RowChange = [Merge, "UPDATE", "DELETE"];
+
+    /// <summary>Whether the change comes from the change data feed.</summary>
+    public bool FromFeed => Feed is not null;
 
     /// <summary>The change of <paramref name="input"/> from <paramref name="from"/> (committed at
     /// <paramref name="fromTime"/>, Unix ms) to <paramref name="to"/>; otherwise why there is none.</summary>
@@ -42,14 +66,25 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
             return (null, $"{input} is not at a later version of the table the build read");
         }
 
-        var rows = await DeltaTable.ForPath(ctx.Spark, ctx.TablePath(input)).History()
-            .Filter(Col("version") <= Lit(to))
-            .Select("version", "timestamp", "operation", "userMetadata").CollectAsync(ct).ConfigureAwait(false);
+        var path = ctx.TablePath(input);
+        var rows = await DeltaTable.ForPath(ctx.Spark, path).History()
+            .Select(Col("version"), Col("timestamp"), Col("operation"), Col("userMetadata"), Col("operationParameters").GetItem("mode").Alias("mode"))
+            .CollectAsync(ct).ConfigureAwait(false);
         var commits = rows.ToDictionary(r => r.Get<long>("version"));
         if (!commits.TryGetValue(from, out var built) || built.Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds() != fromTime)
         {
             // The log no longer has the version, or the table was written anew and reached that version number again.
             return (null, $"{input} v{from} is not the commit the build read");
+        }
+
+        var noFeed = await WhyNoFeedAsync(ctx, path, commits, from, ct).ConfigureAwait(false);
+        if (noFeed is null)
+        {
+            var feed = ctx.Spark.Read.Format("delta").Option("readChangeFeed", "true")
+                .Option("startingVersion", (from + 1).ToString(CultureInfo.InvariantCulture))
+                .Option("endingVersion", to.ToString(CultureInfo.InvariantCulture))
+                .Load(path);
+            return (new GoldInputChange(input, source, from, to, feed, null), null);
         }
 
         var fromProgress = rows.Where(r => r.Get<long>("version") <= from).OrderByDescending(r => r.Get<long>("version"))
@@ -67,31 +102,66 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
             {
                 toProgress = progress;
             }
-            else if (operation != Optimize)
+            else if (!NoRowChange.Contains(operation!))
             {
-                // OPTIMIZE rewrites files without changing rows; anything else may change rows of any key.
-                return (null, $"{input} v{v} is a {operation} commit, not a batch of the silver job");
+                // Without the feed, anything but a batch may change rows of any key.
+                return (null, $"{input} v{v} is a {operation} commit, not a batch of the silver job, and {noFeed}");
             }
         }
 
         if (fromProgress is null || toProgress is null)
         {
-            return (null, $"{input} records no bronze progress at v{from}");
+            return (null, $"{input} records no bronze progress at v{from}, and {noFeed}");
         }
 
         var bronze = DeltaTables.ReadAt(ctx.Spark, ctx.TablePath(source.BronzeTable), toProgress.BronzeVersion)
             .Filter((Col(BronzeColumns.BatchId) > Lit(fromProgress.BronzeBatch)) & (Col(BronzeColumns.BatchId) <= Lit(toProgress.BronzeBatch)));
-        return (new GoldInputChange(input, source, from, to, fromProgress.BronzeBatch, bronze), null);
+        return (new GoldInputChange(input, source, from, to, null, bronze), null);
     }
 
     /// <summary>
-    /// The bronze rows of the consumed batches cleaned as silver cleans them, with a non-null business key (lazy). Every
-    /// row a batch wrote into silver is one of them, so their keys are a superset of the keys whose silver rows differ
-    /// between <see cref="From"/> and <see cref="To"/>.
+    /// Rows that name every key whose row may differ between <see cref="From"/> and <see cref="To"/>, with the table's
+    /// business key and data columns (lazy): the feed's rows, or the bronze rows of the consumed batches cleaned as
+    /// silver cleans them, with a non-null business key (every row a batch wrote into silver is one of them).
     /// </summary>
-    public async Task<DataFrame> CleanedBatchesAsync(CancellationToken ct)
+    public async Task<DataFrame> ChangedRowsAsync(CancellationToken ct)
     {
-        var cleaned = await Cleaning.ApplyAsync(Batches, Source, ct).ConfigureAwait(false);
+        if (Feed is not null)
+        {
+            return Feed;
+        }
+
+        var cleaned = await Cleaning.ApplyAsync(Batches!, Source, ct).ConfigureAwait(false);
         return cleaned.Frame.Filter(Source.BusinessKey.Select(k => Col(k).IsNotNull()).Aggregate((a, b) => a & b));
+    }
+
+    /// <summary>Why the change data feed does not describe the table's change after <paramref name="from"/>, or null
+    /// when it does: the table records the feed now, and no commit since <paramref name="from"/> (up to the newest, so
+    /// that the property cannot have been switched on after the range) changed its metadata.</summary>
+    private static async Task<string?> WhyNoFeedAsync(JobContext ctx, string path, Dictionary<long, Row> commits, long from, CancellationToken ct)
+    {
+        var enabled = (await DeltaTable.ForPath(ctx.Spark, path).Detail()
+                .Select(Col("properties").GetItem(SilverMerge.ChangeDataFeedOption).Alias("cdf"))
+                .CollectAsync(ct).ConfigureAwait(false))
+            .FirstOrDefault()?.Get<string>("cdf");
+        if (!string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return "the table does not record the change data feed";
+        }
+
+        foreach (var (version, commit) in commits.Where(c => c.Key > from).OrderBy(c => c.Key))
+        {
+            var operation = commit.Get<string>("operation") ?? "";
+            var append = operation == "WRITE" && string.Equals(commit.Get<string>("mode"), "Append", StringComparison.OrdinalIgnoreCase);
+            if (!append && !RowChange.Contains(operation) && !NoRowChange.Contains(operation))
+            {
+                return $"its v{version} ({operation}) is a commit the change data feed does not describe";
+            }
+        }
+
+        var newest = commits.Keys.Max();
+        return Enumerable.Range(0, checked((int)(newest - from))).All(i => commits.ContainsKey(from + 1 + i))
+            ? null
+            : "its history since the build's version is incomplete";
     }
 }

@@ -4,15 +4,16 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Gold;
 
 /// <summary>
-/// How silver.orders changed between the two builds of a <see cref="GoldUpdate"/>, found with one read of each version:
-/// <see cref="Old"/> and <see cref="New"/> are the rows of the changed keys K (the keys of the consumed batches, a
-/// superset of the keys whose rows differ) at the recorded version and now, so the multiset difference New − Old is
-/// exactly the difference of the two versions (rows of other keys are equal at both); <see cref="OfCustomers"/> is every
-/// current order of the customers those rows name (plus the ones a caller adds). The current version is read once: a
-/// row is kept when its key is in K or its customer is in the set.
+/// How silver.orders changed between the two builds of a <see cref="GoldUpdate"/>: <see cref="Old"/> and
+/// <see cref="New"/> are rows whose multiset difference New − Old is exactly the difference of the two versions;
+/// <see cref="OfCustomers"/> is every current order of the customers those rows name (plus the ones a caller adds).
+/// With the change data feed, Old and New are the feed's old and new images and only the current version is read; from
+/// the batches, they are the rows of the changed keys K (the keys of the consumed batches, a superset of the keys whose
+/// rows differ) at the recorded version and now (rows of other keys are equal at both), and the current version is read
+/// once: a row is kept when its key is in K or its customer is in the set.
 /// </summary>
-/// <param name="Old">Rows of the changed keys at the recorded version (persisted).</param>
-/// <param name="New">Rows of the changed keys now.</param>
+/// <param name="Old">Rows as they were: of the changed keys at the recorded version, or the feed's old images.</param>
+/// <param name="New">Rows as they became: of the changed keys now, or the feed's new images.</param>
 /// <param name="OfCustomers">Every current row of the customers in <see cref="Customers"/>.</param>
 /// <param name="Customers">Distinct non-null customer ids: those of <see cref="Old"/> and <see cref="New"/>, plus the caller's.</param>
 /// <param name="Flagged">How many current rows met the caller's <c>flag</c> condition.</param>
@@ -46,10 +47,16 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCu
         var keyColumns = source.BusinessKey;
         var selected = keyColumns.Concat(columns).Append(Customer).Distinct(StringComparer.Ordinal).ToArray();
         var current = update.Current(Table).Select(selected);
+        var flagged = flag is null ? Lit(false) : Coalesce(flag, Lit(false));
+        if (update.Changes.TryGetValue(Table, out var fed) && fed.Feed is { } feed)
+        {
+            return (await FromFeedAsync(update, feed, current, selected, moreCustomers, flag is null ? null : flagged, ct).ConfigureAwait(false), null);
+        }
+
         DataFrame keys, old, batchCustomers;
         if (update.Changes.TryGetValue(Table, out var change))
         {
-            var batches = await change.CleanedBatchesAsync(ct).ConfigureAwait(false);
+            var batches = await change.ChangedRowsAsync(ct).ConfigureAwait(false);
             keys = await update.PersistAsync(batches.Select([.. keyColumns]).Distinct(), ct).ConfigureAwait(false);
             old = await update.PersistAsync(update.Previous(Table).Select(selected).Join(keys, keyColumns, "left_semi"), ct).ConfigureAwait(false);
             batchCustomers = batches.Select(Customer);
@@ -72,7 +79,6 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCu
         customers = await update.PersistAsync(customers.Filter(Col(Customer).IsNotNull()).Distinct(), ct).ConfigureAwait(false);
         var inKeys = Coalesce(Col(InKeys), Lit(false));
         var ofCustomer = Coalesce(Col(OfCustomer), Lit(false));
-        var flagged = flag is null ? Lit(false) : Coalesce(flag, Lit(false));
         var scanned = await update.PersistAsync(current
             .Join(keys.WithColumn(InKeys, Lit(true)), keyColumns, "left")
             .Join(customers.WithColumn(OfCustomer, Lit(true)), Customer, "left")
@@ -88,5 +94,39 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCu
 
         return (new OrderChanges(old, scanned.Filter(inKeys).Select(selected), scanned.Filter(ofCustomer).Select(selected), customers,
             counts.Get<long?>("flagged") ?? 0), null);
+    }
+
+    /// <summary>
+    /// The change from the change data feed: the old images (update preimages, deletes) and the new ones (postimages,
+    /// inserts) of every commit in the range. An image that one commit wrote and a later one replaced is in both, so it
+    /// cancels in any +new −old sum; its customer is recomputed for nothing, which changes no result. Only the current
+    /// orders of the change's customers are read (and the <paramref name="flag"/>, when given, counted in the same scan).
+    /// </summary>
+    private static async Task<OrderChanges> FromFeedAsync(
+        GoldUpdate update, DataFrame feed, DataFrame current, string[] selected, DataFrame? moreCustomers, Column? flag, CancellationToken ct)
+    {
+        var type = Col(GoldInputChange.ChangeType);
+        var images = await update.PersistAsync(
+            feed.Filter(type.IsIn([.. GoldInputChange.OldImages, .. GoldInputChange.NewImages])).Select([.. selected.Select(Col), type]), ct).ConfigureAwait(false);
+        var old = images.Filter(type.IsIn([.. GoldInputChange.OldImages])).Select(selected);
+        var @new = images.Filter(type.IsIn([.. GoldInputChange.NewImages])).Select(selected);
+        var customers = images.Select(Customer);
+        if (moreCustomers is not null)
+        {
+            customers = customers.Union(moreCustomers.Select(Customer));
+        }
+
+        customers = await update.PersistAsync(customers.Filter(Col(Customer).IsNotNull()).Distinct(), ct).ConfigureAwait(false);
+        if (flag is null)
+        {
+            return new OrderChanges(old, @new, current.Join(customers, Customer, "left_semi"), customers, 0);
+        }
+
+        var ofCustomer = Coalesce(Col(OfCustomer), Lit(false));
+        var scanned = await update.PersistAsync(current
+            .Join(customers.WithColumn(OfCustomer, Lit(true)), Customer, "left")
+            .Filter(ofCustomer | flag), ct).ConfigureAwait(false);
+        var flagged = (await scanned.Agg(Sum(When(flag, 1L).Otherwise(0L)).Alias("flagged")).CollectAsync(ct).ConfigureAwait(false))[0];
+        return new OrderChanges(old, @new, scanned.Filter(ofCustomer).Select(selected), customers, flagged.Get<long?>("flagged") ?? 0);
     }
 }

@@ -96,6 +96,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
         if (!silverExists)
         {
             var write = history.Write.Format("delta").Mode("append").Option(SilverMerge.DeletionVectorsOption, "true")
+                .Option(SilverMerge.ChangeDataFeedOption, "true")
                 .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);
             if (metadata is not null)
             {

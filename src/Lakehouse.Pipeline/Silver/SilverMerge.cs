@@ -32,6 +32,13 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
     /// </summary>
     internal const string DeletionVectorsOption = "delta.enableDeletionVectors";
 
+    /// <summary>
+    /// The writer option that creates silver tables with Delta's change data feed, so that the gold job reads what
+    /// changed between two versions (update pre- and postimages, inserts, deletes) instead of comparing two versions.
+    /// Tables created before keep working without it (gold then finds the change from the batches).
+    /// </summary>
+    internal const string ChangeDataFeedOption = "delta.enableChangeDataFeed";
+
     private const string TxnAppIdConf = "spark.databricks.delta.write.txnAppId";
     private const string TxnVersionConf = "spark.databricks.delta.write.txnVersion";
 
@@ -134,7 +141,7 @@ internal sealed class SilverMerge(JobContext ctx, SourceConfig source, string wr
         if (!silverExists)
         {
             var rows = upserts.Select([.. columns.Select(Col)]);
-            var write = rows.Write.Format("delta").Mode("append").Option(DeletionVectorsOption, "true")
+            var write = rows.Write.Format("delta").Mode("append").Option(DeletionVectorsOption, "true").Option(ChangeDataFeedOption, "true")
                 .Option("txnAppId", $"{writer}:{source.Name}").Option("txnVersion", txnVersion);
             if (metadata is not null)
             {

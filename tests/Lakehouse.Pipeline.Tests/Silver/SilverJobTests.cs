@@ -112,6 +112,8 @@ public sealed class SilverJobTests
         // in the first file's vector and copied none of its other rows.
         var silver = TableLocations.Path(config, "silver.orders");
         Assert.Equal("true", Lakehouse.Delta.Snapshots.Snapshot.Load(silver).Metadata.Configuration["delta.enableDeletionVectors"]);
+        // And with the change data feed, which gold reads the change from.
+        Assert.Equal("true", Lakehouse.Delta.Snapshots.Snapshot.Load(silver).Metadata.Configuration["delta.enableChangeDataFeed"]);
         var merge = Lakehouse.Delta.Maintenance.TableHistory.Read(silver, 10).First(c => c.Operation == "MERGE").OperationMetrics;
         Assert.Equal(("0", "1", "1", "1", "1"), (merge["numTargetRowsCopied"], merge["numTargetDeletionVectorsAdded"], merge["numTargetRowsUpdated"],
             merge["numTargetRowsDeleted"], merge["numTargetRowsInserted"]));
