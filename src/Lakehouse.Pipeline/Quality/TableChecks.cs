@@ -1,7 +1,7 @@
+using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
 using Lakehouse.Pipeline.Runs;
-using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Spark;
 using Lakehouse.Spark.Protos;
 
