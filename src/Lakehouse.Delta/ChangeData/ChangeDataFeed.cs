@@ -14,7 +14,7 @@ namespace Lakehouse.Delta.ChangeData;
 public static class ChangeDataFeed
 {
     /// <summary>The table property that turns the feed on.</summary>
-    public const string EnableKey = "delta.enableChangeDataFeed";
+    public const string EnableKey = TableProperties.EnableChangeDataFeedKey;
 
     /// <summary>Reads the feed of the table at <paramref name="tablePath"/>; see <see cref="Read(ILogStore, long, long?)"/>.</summary>
     public static ChangeSet Read(string tablePath, long startVersion, long? endVersion = null) =>
@@ -160,9 +160,9 @@ public static class ChangeDataFeed
         return lo;
     }
 
-    /// <summary>Whether <paramref name="metadata"/> turns the feed on.</summary>
-    public static bool Enabled(Metadata metadata) =>
-        metadata.Configuration.TryGetValue(EnableKey, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="metadata"/> turns the feed on, read as the writers read it
+    /// (<see cref="TableProperties.EnableChangeDataFeed"/>).</summary>
+    public static bool Enabled(Metadata metadata) => new TableProperties(metadata.Configuration).EnableChangeDataFeed;
 
     private static List<ChangeFile> Files(List<DeltaAction> actions, long version, string tablePath)
     {
