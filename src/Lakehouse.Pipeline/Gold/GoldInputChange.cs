@@ -2,6 +2,7 @@ using System.Globalization;
 using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
+using Lakehouse.Pipeline.Quality;
 using Lakehouse.Pipeline.Silver;
 using Lakehouse.Spark;
 using Lakehouse.Spark.Delta;
@@ -40,13 +41,10 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
     /// <summary>Feed rows of a row as it became: the image after an update, and an inserted row.</summary>
     public static readonly string[] NewImages = ["update_postimage", "insert"];
 
-    private const string Merge = "MERGE";
-    private const string Optimize = "OPTIMIZE";
-
-    // Commits that change rows without touching metadata (the feed records their rows), and commits that change no row
-    // (no feed rows). A RESTORE, a schema or property change, an overwrite or a table written anew is none of them.
-    private static readonly HashSet<string> NoRowChange = [Optimize, "VACUUM START", "VACUUM END"];
-    private static readonly HashSet<string> RowChange = [Merge, "UPDATE", "DELETE"];
+    // Commits that change rows without touching metadata (the feed records their rows); with those of no row change
+    // (CommitLog.NoRowChange, no feed rows) and appends, the commits the feed describes. A RESTORE, a schema or property
+    // change, an overwrite or a table written anew is none of them.
+    private static readonly HashSet<string> RowChange = ["MERGE", "UPDATE", "DELETE"];
 
     /// <summary>Whether the change comes from the change data feed.</summary>
     public bool FromFeed => Feed is not null;
@@ -67,17 +65,14 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
         }
 
         var path = ctx.TablePath(input);
-        var rows = await DeltaTable.ForPath(ctx.Spark, path).History()
-            .Select(Col("version"), Col("timestamp"), Col("operation"), Col("userMetadata"), Col("operationParameters").GetItem("mode").Alias("mode"))
-            .CollectAsync(ct).ConfigureAwait(false);
-        var commits = rows.ToDictionary(r => r.Get<long>("version"));
-        if (!commits.TryGetValue(from, out var built) || built.Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds() != fromTime)
+        var log = await CommitLog.TryReadAsync(ctx.Spark, input, path, ct).ConfigureAwait(false);
+        if (log?.At(from) is not { } built || built.Time != fromTime)
         {
             // The log no longer has the version, or the table was written anew and reached that version number again.
             return (null, $"{input} v{from} is not the commit the build read");
         }
 
-        var noFeed = await WhyNoFeedAsync(ctx, path, commits, from, ct).ConfigureAwait(false);
+        var noFeed = await WhyNoFeedAsync(ctx, path, log, from, ct).ConfigureAwait(false);
         if (noFeed is null)
         {
             var feed = ctx.Spark.Read.Format("delta").Option("readChangeFeed", "true")
@@ -87,31 +82,11 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
             return (new GoldInputChange(input, source, from, to, feed, null), null);
         }
 
-        var fromProgress = rows.Where(r => r.Get<long>("version") <= from).OrderByDescending(r => r.Get<long>("version"))
-            .Select(r => SilverProgress.Parse(r.Get<string>("userMetadata"))).FirstOrDefault(p => p is not null);
-        var toProgress = fromProgress;
-        for (var v = from + 1; v <= to; v++)
+        // Without the feed, anything but a batch may change rows of any key.
+        var (batches, notBatches) = log.Since(built, to);
+        if (batches is null || log.ProgressAt(from) is not { } fromProgress || log.ProgressAt(to) is not { } toProgress)
         {
-            if (!commits.TryGetValue(v, out var commit))
-            {
-                return (null, $"{input} v{v} is missing from its history");
-            }
-
-            var operation = commit.Get<string>("operation");
-            if (operation == Merge && SilverProgress.Parse(commit.Get<string>("userMetadata")) is { } progress)
-            {
-                toProgress = progress;
-            }
-            else if (!NoRowChange.Contains(operation!))
-            {
-                // Without the feed, anything but a batch may change rows of any key.
-                return (null, $"{input} v{v} is a {operation} commit, not a batch of the silver job, and {noFeed}");
-            }
-        }
-
-        if (fromProgress is null || toProgress is null)
-        {
-            return (null, $"{input} records no bronze progress at v{from}, and {noFeed}");
+            return (null, $"{notBatches}, and {noFeed}");
         }
 
         var bronze = DeltaTables.ReadAt(ctx.Spark, ctx.TablePath(source.BronzeTable), toProgress.BronzeVersion)
@@ -138,7 +113,7 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
     /// <summary>Why the change data feed does not describe the table's change after <paramref name="from"/>, or null
     /// when it does: the table records the feed now, and no commit since <paramref name="from"/> (up to the newest, so
     /// that the property cannot have been switched on after the range) changed its metadata.</summary>
-    private static async Task<string?> WhyNoFeedAsync(JobContext ctx, string path, Dictionary<long, Row> commits, long from, CancellationToken ct)
+    private static async Task<string?> WhyNoFeedAsync(JobContext ctx, string path, CommitLog log, long from, CancellationToken ct)
     {
         var enabled = (await DeltaTable.ForPath(ctx.Spark, path).Detail()
                 .Select(Col("properties").GetItem(SilverMerge.ChangeDataFeedOption).Alias("cdf"))
@@ -149,19 +124,20 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
             return "the table does not record the change data feed";
         }
 
-        foreach (var (version, commit) in commits.Where(c => c.Key > from).OrderBy(c => c.Key))
+        if (log.After(from) is not { } commits)
         {
-            var operation = commit.Get<string>("operation") ?? "";
-            var append = operation == "WRITE" && string.Equals(commit.Get<string>("mode"), "Append", StringComparison.OrdinalIgnoreCase);
-            if (!append && !RowChange.Contains(operation) && !NoRowChange.Contains(operation))
+            return "its history since the build's version is incomplete";
+        }
+
+        foreach (var (version, operation, mode) in commits)
+        {
+            var append = operation == "WRITE" && string.Equals(mode, "Append", StringComparison.OrdinalIgnoreCase);
+            if (!append && !RowChange.Contains(operation ?? "") && !CommitLog.NoRowChange.Contains(operation ?? ""))
             {
                 return $"its v{version} ({operation}) is a commit the change data feed does not describe";
             }
         }
 
-        var newest = commits.Keys.Max();
-        return Enumerable.Range(0, checked((int)(newest - from))).All(i => commits.ContainsKey(from + 1 + i))
-            ? null
-            : "its history since the build's version is incomplete";
+        return null;
     }
 }

@@ -7,13 +7,16 @@ using static Lakehouse.Spark.Functions;
 namespace Lakehouse.Pipeline.Quality;
 
 /// <summary>
-/// A table's commit history as incremental checks need it (one <c>DESCRIBE HISTORY</c>): each commit's time, operation,
-/// the silver job's bronze progress (<see cref="SilverProgress"/>) and MERGE's row counts.
+/// A table's commit history as incremental checks and gold updates need it (one <c>DESCRIBE HISTORY</c>): each commit's
+/// time, operation, write mode, the silver job's bronze progress (<see cref="SilverProgress"/>) and MERGE's row counts.
 /// </summary>
 internal sealed class CommitLog
 {
     private const string Merge = "MERGE";
-    private const string Optimize = "OPTIMIZE";
+
+    /// <summary>Operations that commit no row change: OPTIMIZE rewrites files with the same rows, VACUUM deletes files
+    /// no version reads.</summary>
+    public static readonly IReadOnlySet<string> NoRowChange = new HashSet<string>(StringComparer.Ordinal) { "OPTIMIZE", "VACUUM START", "VACUUM END" };
 
     private readonly Dictionary<long, Commit> _commits;
 
@@ -28,10 +31,10 @@ internal sealed class CommitLog
     /// <summary>The latest version.</summary>
     public long Latest => _commits.Keys.Max();
 
-    private sealed record Commit(long Version, long Time, string? Operation, SilverProgress? Progress, long? Inserted, long? Updated, long? Deleted);
+    private sealed record Commit(long Version, long Time, string? Operation, string? Mode, SilverProgress? Progress, long? Inserted, long? Updated, long? Deleted);
 
     /// <summary>How the table changed between two versions whose commits in between are all silver-job MERGEs or
-    /// OPTIMIZEs (<see cref="Since"/>).</summary>
+    /// commits of no row change (<see cref="Since"/>).</summary>
     /// <param name="RowChange">Rows inserted minus rows deleted by those MERGEs; null when a MERGE did not report them.</param>
     /// <param name="Updated">Rows updated by them; null when not reported.</param>
     /// <param name="Deleted">Rows deleted by them; null when not reported.</param>
@@ -46,13 +49,13 @@ internal sealed class CommitLog
     {
         var metrics = Col("operationMetrics");
         var history = DeltaTable.ForPath(spark, path).History().Select(
-            Col("version"), Col("timestamp"), Col("operation"), Col("userMetadata"),
+            Col("version"), Col("timestamp"), Col("operation"), Col("userMetadata"), Col("operationParameters").GetItem("mode").Alias("mode"),
             metrics.GetItem("numTargetRowsInserted").Alias("inserted"),
             metrics.GetItem("numTargetRowsUpdated").Alias("updated"),
             metrics.GetItem("numTargetRowsDeleted").Alias("deleted"));
         var rows = await DeltaTables.TryCollectAsync(history, ct).ConfigureAwait(false);
         return rows is null or [] ? null : new CommitLog(table, rows.Select(r => new Commit(
-            r.Get<long>("version"), r.Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds(), r.Get<string>("operation"),
+            r.Get<long>("version"), r.Get<DateTimeOffset>("timestamp").ToUnixTimeMilliseconds(), r.Get<string>("operation"), r.Get<string>("mode"),
             SilverProgress.Parse(r.Get<string>("userMetadata")), Number(r["inserted"]), Number(r["updated"]), Number(r["deleted"]))));
     }
 
@@ -64,9 +67,30 @@ internal sealed class CommitLog
             return null;
         }
 
-        // The progress at a version is the newest one recorded up to it (OPTIMIZE records none).
-        var batch = _commits.Values.Where(c => c.Version <= version && c.Progress is not null).MaxBy(c => c.Version)?.Progress!.BronzeBatch;
-        return new CheckBasis.At(Table, version, commit.Time, batch);
+        return new CheckBasis.At(Table, version, commit.Time, ProgressAt(version)?.BronzeBatch);
+    }
+
+    /// <summary>The silver job's bronze progress at <paramref name="version"/>: the newest one recorded up to it (OPTIMIZE
+    /// records none); null when none is.</summary>
+    public SilverProgress? ProgressAt(long version) =>
+        _commits.Values.Where(c => c.Version <= version && c.Progress is not null).MaxBy(c => c.Version)?.Progress;
+
+    /// <summary>The operation and write mode of every commit after <paramref name="version"/>, oldest first; null when the
+    /// history misses one of them.</summary>
+    public IReadOnlyList<(long Version, string? Operation, string? Mode)>? After(long version)
+    {
+        var after = new List<(long, string?, string?)>();
+        for (var v = version + 1; v <= Latest; v++)
+        {
+            if (!_commits.TryGetValue(v, out var commit))
+            {
+                return null;
+            }
+
+            after.Add((v, commit.Operation, commit.Mode));
+        }
+
+        return after;
     }
 
     /// <summary>Whether <paramref name="at"/> is a commit of this table as it is (same version, same commit time).</summary>
@@ -74,7 +98,8 @@ internal sealed class CommitLog
 
     /// <summary>
     /// How the table changed from <paramref name="from"/> to <paramref name="to"/> when every commit in between is a
-    /// MERGE of the silver job (bronze progress in its userMetadata) or an OPTIMIZE; otherwise why not. Such a commit
+    /// MERGE of the silver job (bronze progress in its userMetadata) or a commit of no row change
+    /// (<see cref="NoRowChange"/>); otherwise why not. Such a commit
     /// only deletes rows, or writes rows of bronze batches above the progress at <paramref name="from"/> (inserted, or
     /// replacing a row of the same key): every row at <paramref name="to"/> is a row at <paramref name="from"/> or has a
     /// <c>_batch_id</c> above <see cref="CheckBasis.At.Batch"/> of <paramref name="from"/>.
@@ -110,7 +135,7 @@ internal sealed class CommitLog
                 updated += commit.Updated;
                 deleted += commit.Deleted;
             }
-            else if (commit.Operation != Optimize)
+            else if (commit.Operation is null || !NoRowChange.Contains(commit.Operation))
             {
                 // A replay, a manual DML, a restore or an overwrite may change any row, or write old batch ids.
                 return (null, $"{Table} v{v} is a {commit.Operation} commit, not a batch of the silver job");
@@ -122,7 +147,7 @@ internal sealed class CommitLog
 
     /// <summary>
     /// Whether the table has only gained values of <paramref name="column"/> from <paramref name="from"/> to
-    /// <paramref name="to"/>: every commit in between an OPTIMIZE or a MERGE that deleted no row and updated none, or
+    /// <paramref name="to"/>: every commit in between one of no row change or a MERGE that deleted no row and updated none, or
     /// updated rows only by matching its business key when <paramref name="column"/> is part of it
     /// (<paramref name="keyed"/>: a silver-job MERGE, which matches on the key, so an update keeps the key's values).
     /// </summary>
@@ -145,7 +170,7 @@ internal sealed class CommitLog
                 return $"{Table} v{v} is missing from its history";
             }
 
-            var gains = commit.Operation == Optimize
+            var gains = (commit.Operation is not null && NoRowChange.Contains(commit.Operation))
                 || (commit.Operation == Merge && commit.Deleted == 0 && (commit.Updated == 0 || (keyed && commit.Progress is not null)));
             if (!gains)
             {
