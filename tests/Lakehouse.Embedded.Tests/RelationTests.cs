@@ -75,6 +75,25 @@ public sealed class RelationTests(ServerFixture server) : IClassFixture<ServerFi
         }
     }
 
+    private sealed record Side(long? Id, long? V, long N);
+
+    [Theory]
+    [InlineData("left_semi", new long[] { 1, 2, 4 })]
+    [InlineData("left_anti", new long[] { 3, 5 })]
+    public async Task Join_SemiOrAntiWithNonComparisonCondition_KeepsLeftRowsByAnyMatch(string how, long[] expectedRows)
+    {
+        await using var spark = await server.SessionAsync();
+        // Left rows are numbered by N (row 5 has a NULL key); both sides have the same column names.
+        var left = spark.CreateDataFrame(new[] { new Side(1, 10, 1), new Side(2, 20, 2), new Side(3, null, 3), new Side(4, 40, 4), new Side(null, 50, 5) });
+        var right = spark.CreateDataFrame(new[] { new Side(1, 5, 0), new Side(1, 15, 0), new Side(2, 25, 0), new Side(2, 30, 0), new Side(3, 1, 0), new Side(4, null, 0) });
+        // Row 1 matches (1,15) only; row 2 matches twice and is kept once; row 3: NULL < 1 is NULL, not a match;
+        // row 4: the OR's right side is TRUE; row 5: a NULL key matches nothing.
+        var on = (Col("l.Id") == Col("r.Id")) & ((Col("l.V") < Col("r.V")) | Col("r.V").IsNull());
+        var rows = await left.Alias("l").Join(right.Alias("r"), on, how).OrderBy(Col("N")).CollectAsync();
+        Assert.Equal(expectedRows, rows.Select(r => r.Get<long>("N")));
+        Assert.Equal(["Id", "V", "N"], rows[0].Columns);
+    }
+
     [Fact]
     public async Task Join_FullOuterUsing_CoalescesKey()
     {

@@ -78,7 +78,34 @@ internal sealed partial class RelationTranslator
             }
         }
 
+        if (semiOrAnti && j.UsingColumns.Count == 0 && j.JoinCondition is { } condition && !AllComparisons(condition))
+        {
+            // DuckDB hashes a SEMI/ANTI join only when every conjunct of its condition is a comparison of the two sides;
+            // one other conjunct (an OR, a NOT) makes it a nested-loop join over both inputs. As [NOT] EXISTS it
+            // decorrelates into a hash join on the equalities with the rest as a filter. Same rows: both keep a left
+            // row by whether some right row makes the condition true.
+            var exists = kind == "ANTI" ? "NOT EXISTS" : "EXISTS";
+            return Build(outputs, $"FROM ({left.Sql}) AS {SqlText.Ident(la)} WHERE {exists} (SELECT 1 FROM ({right.Sql}) AS {SqlText.Ident(ra)} WHERE{on[" ON".Length..]})");
+        }
+
         return Build(outputs, $"FROM ({left.Sql}) AS {SqlText.Ident(la)} {kind} JOIN ({right.Sql}) AS {SqlText.Ident(ra)}{on}");
+    }
+
+    /// <summary>Whether <paramref name="condition"/> is a conjunction of binary comparisons only (what DuckDB can hash).</summary>
+    private static bool AllComparisons(Expression condition)
+    {
+        if (condition.ExprTypeCase != Expression.ExprTypeOneofCase.UnresolvedFunction)
+        {
+            return false;
+        }
+
+        var f = condition.UnresolvedFunction;
+        return f.FunctionName.ToLowerInvariant() switch
+        {
+            "and" => f.Arguments.All(AllComparisons),
+            "==" or "=" or "!=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" => f.Arguments.Count == 2,
+            _ => false,
+        };
     }
 
     private Frame SetOp(SetOperation s)

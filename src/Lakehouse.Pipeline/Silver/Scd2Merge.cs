@@ -109,6 +109,9 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
             return (await (await PinnedAsync(path, ct).ConfigureAwait(false)).CountAsync(ct).ConfigureAwait(false), 0);
         }
 
+        // The MERGE source reads the history twice (the rows to bring in, and the anti join that finds the rows it no
+        // longer has); kept, the changes log is scanned and windowed once. It holds only the touched keys' rows.
+        history = await history.PersistAsync(ct).ConfigureAwait(false);
         var rowColumns = columns.Concat([SilverColumns.ValidFrom, SilverColumns.ValidTo, SilverColumns.IsCurrent]).ToList();
         var current = (await PinnedAsync(path, ct).ConfigureAwait(false)).Join(touched, [.. keys], "left_semi");
         var sameRow = keys.Select(k => Col($"r.{k}") == Col($"h.{k}")).Aggregate((a, b) => a & b)
@@ -129,6 +132,7 @@ internal sealed class Scd2Merge(JobContext ctx, SourceConfig source, string writ
                 .WhenNotMatched(Col($"s.{Remove}").Not()).Insert(set)
                 .WithSchemaEvolution()
                 .ExecuteAsync(ct)).ConfigureAwait(false);
+        await history.UnpersistAsync(cancellationToken: ct).ConfigureAwait(false);
         return (metrics.NumInsertedRows + metrics.NumUpdatedRows, metrics.NumDeletedRows);
     }
 

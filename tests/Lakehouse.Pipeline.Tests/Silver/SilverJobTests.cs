@@ -119,6 +119,32 @@ public sealed class SilverJobTests
             merge["numTargetRowsDeleted"], merge["numTargetRowsInserted"]));
     }
 
+    [Fact]
+    public async Task Run_LateRowsAfterADelete_AreKeptOutByTheTombstoneUnlessNewer()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(Yaml);
+        foreach (var (file, rows) in new[] { ("b1", Batch1), ("b2", Batch2) })
+        {
+            h.Land($"orders/{file}.json", rows);
+            await h.RunAsync(config, JobKind.Bronze, "orders");
+            await h.RunAsync(config, JobKind.Silver, "orders");
+        }
+
+        // Order 7 was deleted at 2026-01-02T10:00 in batch 2. A later batch's row an hour older than the delete is
+        // outranked by the tombstone, and a row with the delete's own sequence value but ingested later is newer.
+        h.Land("orders/b3.json", Order("7", "c7", "72", "placed", "2026-01-02T09:00:00Z") + Order("9", "c9", "90", "placed", "2026-01-01T10:00:00Z"));
+        await h.RunAsync(config, JobKind.Bronze, "orders");
+        var third = await h.RunAsync(config, JobKind.Silver, "orders");
+        Assert.True(third.Status == JobStatus.Succeeded, h.Logs.ToString());
+        Assert.Equal(["1|shipped|11.00", "2|shipped|21.00", "6|unknown|2000.00", "8|placed|80.00", "9|placed|90.00"], await Snapshot(h, config));
+
+        h.Land("orders/b4.json", Order("7", "c7", "73", "placed", "2026-01-02T10:00:00Z"));
+        await h.RunAsync(config, JobKind.Bronze, "orders");
+        await h.RunAsync(config, JobKind.Silver, "orders");
+        Assert.Equal(["1|shipped|11.00", "2|shipped|21.00", "6|unknown|2000.00", "7|placed|73.00", "8|placed|80.00", "9|placed|90.00"], await Snapshot(h, config));
+    }
+
     private static async Task<List<string>> Snapshot(PipelineHarness h, Pipeline.Configuration.PipelineConfig config)
     {
         var rows = await h.Table(config, "silver.orders").OrderBy("order_id").Select(Col("order_id"), Col("status"), Col("amount").Cast("string").Alias("amount")).CollectAsync();
