@@ -87,22 +87,19 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         // A composite key is counted as one text value; the separator cannot occur in what the key columns print.
         var key = check.Columns.Count == 1 ? Col(check.Columns[0]) : ConcatWs("\u0001", [.. check.Columns.Select(c => Col(c).Cast("string"))]);
         var start = StartingPoint(check);
-        string counted, distinct;
-        DataFrame? probe = null;
-        Column? on = null;
+        string? counted = null, distinct = null;
+        CheckPasses.Probe? probe = null;
         if (start?.After is { } after)
         {
             // The keys were unique then, so only a key of a new row (H) can repeat now: the duplicates are the rows whose
-            // key is in H, less one per key of H. The table's key columns probe H in the full pass.
+            // key is in H, less one per key of H. The table's key columns probe H.
             var fresh = passes.After(after).Rows;
-            var name = passes.Full.LookupKeyName();
-            var aliases = check.Columns.Select((c, i) => $"{name}_{i}").ToList();
-            probe = fresh.Filter(complete).Select([.. check.Columns.Select((c, i) => Col(c).Alias(aliases[i]))]).Distinct();
-            on = check.Columns.Select((c, i) => Col(c) == Col(aliases[i])).Aggregate((a, b) => a & b);
-            passes.Full.AddLookup(probe, on);
-            var inH = Col(aliases[0]).IsNotNull();
-            counted = passes.Full.AddCountIf(inH);
-            distinct = passes.Full.Add(CountDistinct(When(inH, key)));
+            probe = passes.AddProbe(prefix =>
+            {
+                var aliases = check.Columns.Select((c, i) => prefix + i.ToString(CultureInfo.InvariantCulture)).ToList();
+                var h = fresh.Filter(complete).Select([.. check.Columns.Select((c, i) => Col(c).Alias(aliases[i]))]).Distinct();
+                return (h, check.Columns.Select((c, i) => Col(c) == Col(aliases[i])).Aggregate((a, b) => a & b));
+            }, key);
         }
         else
         {
@@ -112,7 +109,9 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
         return async m =>
         {
-            var duplicates = CheckValues.Long(m.Full![counted]) - CheckValues.Long(m.Full[distinct]);
+            var duplicates = probe is null
+                ? CheckValues.Long(m.Full![counted!]) - CheckValues.Long(m.Full[distinct!])
+                : m.Probed[probe].Rows - m.Probed[probe].Distinct;
             var how = start is null ? "" : start.Incrementally(NewRows(m, start));
             if (duplicates == 0)
             {
@@ -120,7 +119,7 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             }
 
             var keys = check.Columns.Select(Col).ToArray();
-            var candidates = probe is null ? frame.Filter(complete) : frame.Join(probe, on!, "left_semi");
+            var candidates = probe is null ? frame.Filter(complete) : frame.Join(probe.Keys, probe.On, "left_semi");
             var examples = await candidates.GroupBy(keys).Agg(Count(Lit(1)).Alias("__n"))
                 .Filter(Col("__n") > 1).OrderBy([Col("__n").Desc(), .. keys]).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
             return new CheckResult(check, false, duplicates, "0", duplicates, m.Rows,
@@ -268,7 +267,9 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             : new CheckResult(check, false, bad, "0", bad, m.Rows, examples,
                 $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis };
 
-        DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
+        // Not made distinct: an anti join keeps a row only when nothing matches it, however often a key occurs, and a
+        // DISTINCT over the other table's keys would cost a hash aggregate of all of them first.
+        DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key"));
     }
 
     // Why the other table may have lost a key since the earlier result's commit of it; null when it only gained keys.
