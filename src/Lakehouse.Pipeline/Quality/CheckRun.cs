@@ -18,7 +18,7 @@ namespace Lakehouse.Pipeline.Quality;
 /// freshness compares the newest new value with the one measured then. Anything else is judged on the whole table.
 /// </summary>
 internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, CheckBasis.At? self, CheckContext ctx, CancellationToken ct,
-    IReadOnlyDictionary<string, EarlierCheck>? earlier = null)
+    IReadOnlyDictionary<string, EarlierCheck>? earlier = null, CommitLog? log = null)
 {
     public delegate Task<CheckResult> Judge(PassResults metrics);
 
@@ -226,12 +226,29 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         var references = rows.Filter(Col(check.Column!).IsNotNull());
         var orphans = references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti");
         var how = (PassResults m) => start is null ? "" : start.Incrementally(NewRows(m, start));
-        if (start is null && earlier?.GetValueOrDefault(check.Name) is { Passed: false })
+        if (start is null && earlier?.GetValueOrDefault(check.Name) is { Passed: false } failed)
         {
-            // It failed last time and will most likely fail again: one query counts the missing values and picks the
-            // examples (the count is a window sum over the groups), instead of a lookup in the pass and an examples query.
+            // It failed last time and will most likely fail again. From the change data feed when it tells the result
+            // exactly; otherwise one query counts the missing values and picks the examples (the count is a window sum
+            // over the groups), instead of a lookup in the pass and an examples query.
+            FailedRelationship? fromFeed = null;
+            if (self is not null && log is not null)
+            {
+                var stringKeys = await SameKeyTypeAsync(check, target, DataType.KindOneofCase.String).ConfigureAwait(false);
+                (fromFeed, var notFromFeed) = await FailedRelationship.PlanAsync(spark, ctx, table, frame, log, self.Version, check, failed, target, targetLog, to, stringKeys, ct).ConfigureAwait(false);
+                if (fromFeed is null)
+                {
+                    ctx.Log?.Information("Check {Table}.{Check}: failed in run {RunId}, counted in full ({Why})", table, check.Name, failed.RunId, notFromFeed);
+                }
+            }
+
             return async m =>
             {
+                if (fromFeed is not null && await fromFeed.JudgeAsync(ct).ConfigureAwait(false) is { } judged)
+                {
+                    return Result(judged.Failing, m, judged.Examples, fromFeed.How);
+                }
+
                 var top = await orphans.GroupBy(Col(check.Column!).Alias("__value")).Agg(Count(Lit(1)).Alias("__n"))
                     .WithColumn("__total", Sum(Col("__n")).Over(Window.PartitionBy(Array.Empty<Column>())))
                     .OrderBy(Col("__n").Desc(), Col("__value").Asc()).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
@@ -262,10 +279,10 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             return Result(bad, m, bad == 0 ? [] : await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false));
         };
 
-        CheckResult Result(long bad, PassResults m, IReadOnlyList<string> examples) => bad == 0
-            ? new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis }
+        CheckResult Result(long bad, PassResults m, IReadOnlyList<string> examples, string? judged = null) => bad == 0
+            ? new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.{judged ?? how(m)}") { Basis = basis }
             : new CheckResult(check, false, bad, "0", bad, m.Rows, examples,
-                $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis };
+                $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{judged ?? how(m)}") { Basis = basis };
 
         // Not made distinct: an anti join keeps a row only when nothing matches it, however often a key occurs, and a
         // DISTINCT over the other table's keys would cost a hash aggregate of all of them first.
@@ -292,12 +309,12 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     // Whether the two key columns have one type under which equality is plain equality (no floating point, whose
     // distinct and equality treat NaN and -0.0 differently on some engines, and no nested types).
-    private async Task<bool> SameKeyTypeAsync(TableCheckConfig check, DataFrame target)
+    private async Task<bool> SameKeyTypeAsync(TableCheckConfig check, DataFrame target, DataType.KindOneofCase? kind = null)
     {
         var mine = SparkTypes.Fields(await frame.Select(Col(check.Column!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
         var theirs = SparkTypes.Fields(await target.Select(Col(check.ToColumn!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
         // Equal messages: the same kind with the same precision, scale or collation.
-        return mine.Equals(theirs) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
+        return mine.Equals(theirs) && (kind is null || mine.KindCase == kind) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
             or DataType.KindOneofCase.Byte or DataType.KindOneofCase.Short or DataType.KindOneofCase.Integer or DataType.KindOneofCase.Long
             or DataType.KindOneofCase.Decimal or DataType.KindOneofCase.Date or DataType.KindOneofCase.Timestamp
             or DataType.KindOneofCase.TimestampNtz or DataType.KindOneofCase.Binary;
