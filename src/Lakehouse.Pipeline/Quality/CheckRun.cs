@@ -18,7 +18,7 @@ namespace Lakehouse.Pipeline.Quality;
 /// freshness compares the newest new value with the one measured then. Anything else is judged on the whole table.
 /// </summary>
 internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame, CheckBasis.At? self, CheckContext ctx, CancellationToken ct,
-    IReadOnlyDictionary<string, EarlierCheck>? earlier = null)
+    IReadOnlyDictionary<string, EarlierCheck>? earlier = null, CommitLog? log = null)
 {
     public delegate Task<CheckResult> Judge(PassResults metrics);
 
@@ -87,22 +87,19 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         // A composite key is counted as one text value; the separator cannot occur in what the key columns print.
         var key = check.Columns.Count == 1 ? Col(check.Columns[0]) : ConcatWs("\u0001", [.. check.Columns.Select(c => Col(c).Cast("string"))]);
         var start = StartingPoint(check);
-        string counted, distinct;
-        DataFrame? probe = null;
-        Column? on = null;
+        string? counted = null, distinct = null;
+        CheckPasses.Probe? probe = null;
         if (start?.After is { } after)
         {
             // The keys were unique then, so only a key of a new row (H) can repeat now: the duplicates are the rows whose
-            // key is in H, less one per key of H. The table's key columns probe H in the full pass.
+            // key is in H, less one per key of H. The table's key columns probe H.
             var fresh = passes.After(after).Rows;
-            var name = passes.Full.LookupKeyName();
-            var aliases = check.Columns.Select((c, i) => $"{name}_{i}").ToList();
-            probe = fresh.Filter(complete).Select([.. check.Columns.Select((c, i) => Col(c).Alias(aliases[i]))]).Distinct();
-            on = check.Columns.Select((c, i) => Col(c) == Col(aliases[i])).Aggregate((a, b) => a & b);
-            passes.Full.AddLookup(probe, on);
-            var inH = Col(aliases[0]).IsNotNull();
-            counted = passes.Full.AddCountIf(inH);
-            distinct = passes.Full.Add(CountDistinct(When(inH, key)));
+            probe = passes.AddProbe(prefix =>
+            {
+                var aliases = check.Columns.Select((c, i) => prefix + i.ToString(CultureInfo.InvariantCulture)).ToList();
+                var h = fresh.Filter(complete).Select([.. check.Columns.Select((c, i) => Col(c).Alias(aliases[i]))]).Distinct();
+                return (h, check.Columns.Select((c, i) => Col(c) == Col(aliases[i])).Aggregate((a, b) => a & b));
+            }, key);
         }
         else
         {
@@ -112,7 +109,9 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
         return async m =>
         {
-            var duplicates = CheckValues.Long(m.Full![counted]) - CheckValues.Long(m.Full[distinct]);
+            var duplicates = probe is null
+                ? CheckValues.Long(m.Full![counted!]) - CheckValues.Long(m.Full[distinct!])
+                : m.Probed[probe].Rows - m.Probed[probe].Distinct;
             var how = start is null ? "" : start.Incrementally(NewRows(m, start));
             if (duplicates == 0)
             {
@@ -120,7 +119,7 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             }
 
             var keys = check.Columns.Select(Col).ToArray();
-            var candidates = probe is null ? frame.Filter(complete) : frame.Join(probe, on!, "left_semi");
+            var candidates = probe is null ? frame.Filter(complete) : frame.Join(probe.Keys, probe.On, "left_semi");
             var examples = await candidates.GroupBy(keys).Agg(Count(Lit(1)).Alias("__n"))
                 .Filter(Col("__n") > 1).OrderBy([Col("__n").Desc(), .. keys]).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
             return new CheckResult(check, false, duplicates, "0", duplicates, m.Rows,
@@ -227,12 +226,29 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
         var references = rows.Filter(Col(check.Column!).IsNotNull());
         var orphans = references.Join(Keys(), Col(check.Column!) == Col("__key"), "left_anti");
         var how = (PassResults m) => start is null ? "" : start.Incrementally(NewRows(m, start));
-        if (start is null && earlier?.GetValueOrDefault(check.Name) is { Passed: false })
+        if (start is null && earlier?.GetValueOrDefault(check.Name) is { Passed: false } failed)
         {
-            // It failed last time and will most likely fail again: one query counts the missing values and picks the
-            // examples (the count is a window sum over the groups), instead of a lookup in the pass and an examples query.
+            // It failed last time and will most likely fail again. From the change data feed when it tells the result
+            // exactly; otherwise one query counts the missing values and picks the examples (the count is a window sum
+            // over the groups), instead of a lookup in the pass and an examples query.
+            FailedRelationship? fromFeed = null;
+            if (self is not null && log is not null)
+            {
+                var stringKeys = await SameKeyTypeAsync(check, target, DataType.KindOneofCase.String).ConfigureAwait(false);
+                (fromFeed, var notFromFeed) = await FailedRelationship.PlanAsync(spark, ctx, table, frame, log, self.Version, check, failed, target, targetLog, to, stringKeys, ct).ConfigureAwait(false);
+                if (fromFeed is null)
+                {
+                    ctx.Log?.Information("Check {Table}.{Check}: failed in run {RunId}, counted in full ({Why})", table, check.Name, failed.RunId, notFromFeed);
+                }
+            }
+
             return async m =>
             {
+                if (fromFeed is not null && await fromFeed.JudgeAsync(ct).ConfigureAwait(false) is { } judged)
+                {
+                    return Result(judged.Failing, m, judged.Examples, fromFeed.How);
+                }
+
                 var top = await orphans.GroupBy(Col(check.Column!).Alias("__value")).Agg(Count(Lit(1)).Alias("__n"))
                     .WithColumn("__total", Sum(Col("__n")).Over(Window.PartitionBy(Array.Empty<Column>())))
                     .OrderBy(Col("__n").Desc(), Col("__value").Asc()).Limit(ctx.MaxExamples).CollectAsync(ct).ConfigureAwait(false);
@@ -263,12 +279,14 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
             return Result(bad, m, bad == 0 ? [] : await ValueExamplesAsync(orphans, check.Column!).ConfigureAwait(false));
         };
 
-        CheckResult Result(long bad, PassResults m, IReadOnlyList<string> examples) => bad == 0
-            ? new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis }
+        CheckResult Result(long bad, PassResults m, IReadOnlyList<string> examples, string? judged = null) => bad == 0
+            ? new CheckResult(check, true, 0, "0", 0, m.Rows, [], $"Every {check.Column} exists in {check.To}.{check.ToColumn}.{judged ?? how(m)}") { Basis = basis }
             : new CheckResult(check, false, bad, "0", bad, m.Rows, examples,
-                $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{how(m)}") { Basis = basis };
+                $"{bad} of {m.Rows} rows have a {check.Column} missing from {check.To}.{check.ToColumn}.{judged ?? how(m)}") { Basis = basis };
 
-        DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key")).Distinct();
+        // Not made distinct: an anti join keeps a row only when nothing matches it, however often a key occurs, and a
+        // DISTINCT over the other table's keys would cost a hash aggregate of all of them first.
+        DataFrame Keys() => target.Select(Col(check.ToColumn!).Alias("__key"));
     }
 
     // Why the other table may have lost a key since the earlier result's commit of it; null when it only gained keys.
@@ -291,12 +309,12 @@ internal sealed class CheckRun(SparkSession spark, string table, DataFrame frame
 
     // Whether the two key columns have one type under which equality is plain equality (no floating point, whose
     // distinct and equality treat NaN and -0.0 differently on some engines, and no nested types).
-    private async Task<bool> SameKeyTypeAsync(TableCheckConfig check, DataFrame target)
+    private async Task<bool> SameKeyTypeAsync(TableCheckConfig check, DataFrame target, DataType.KindOneofCase? kind = null)
     {
         var mine = SparkTypes.Fields(await frame.Select(Col(check.Column!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
         var theirs = SparkTypes.Fields(await target.Select(Col(check.ToColumn!)).SchemaAsync(ct).ConfigureAwait(false))[0].Type;
         // Equal messages: the same kind with the same precision, scale or collation.
-        return mine.Equals(theirs) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
+        return mine.Equals(theirs) && (kind is null || mine.KindCase == kind) && mine.KindCase is DataType.KindOneofCase.String or DataType.KindOneofCase.Boolean
             or DataType.KindOneofCase.Byte or DataType.KindOneofCase.Short or DataType.KindOneofCase.Integer or DataType.KindOneofCase.Long
             or DataType.KindOneofCase.Decimal or DataType.KindOneofCase.Date or DataType.KindOneofCase.Timestamp
             or DataType.KindOneofCase.TimestampNtz or DataType.KindOneofCase.Binary;

@@ -181,6 +181,31 @@ internal sealed class CommitLog
         return null;
     }
 
+    /// <summary>
+    /// Why Delta's change data feed may not describe every row change after <paramref name="from"/> up to the latest
+    /// version, given that the table records the feed now; null when it does: every commit since is a MERGE, UPDATE,
+    /// DELETE, append or one of no row change, none of which changes the table's properties, so the feed was on for all
+    /// of them. A RESTORE, an overwrite, a schema or property change is none of them.
+    /// </summary>
+    public string? WhyNotInFeed(long from)
+    {
+        if (After(from) is not { } commits)
+        {
+            return $"the history of {Table} after v{from} is incomplete";
+        }
+
+        foreach (var (version, operation, mode) in commits)
+        {
+            var append = operation == "WRITE" && string.Equals(mode, "Append", StringComparison.OrdinalIgnoreCase);
+            if (!append && operation is not (Merge or "UPDATE" or "DELETE") && !NoRowChange.Contains(operation ?? ""))
+            {
+                return $"{Table} v{version} ({operation}) is a commit the change data feed does not describe";
+            }
+        }
+
+        return null;
+    }
+
     private static long? Number(object? value) => value switch
     {
         null => null,

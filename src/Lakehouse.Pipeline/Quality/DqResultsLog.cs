@@ -93,7 +93,7 @@ internal static class DqResultsLog
             .Filter((Col("table_name") == table) & Col("basis").IsNotNull() & same)
             .WithColumn("__newest", RowNumber().Over(Window.PartitionBy("check_name").OrderBy(Col("checked_at").Desc(), Col("run_id").Desc())))
             .Filter(Col("__newest") == Lit(1))
-            .Select("check_name", "run_id", "status", "total_rows", "measured", "basis");
+            .Select("check_name", "run_id", "status", "total_rows", "failing_rows", "examples", "measured", "basis");
         var rows = await CollectEarlierAsync(latest, ct).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Get<string>("check_name")!, StringComparer.Ordinal);
     }

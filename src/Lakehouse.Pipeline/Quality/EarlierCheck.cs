@@ -9,6 +9,12 @@ namespace Lakehouse.Pipeline.Quality;
 internal sealed record EarlierCheck(
     string? RunId, bool Passed, long TotalRows, string? Measured, CheckBasis.At From, CheckBasis.At? Other, CommitLog.Change? Change, string? Why)
 {
+    /// <summary>The rows the result counted as failing.</summary>
+    public long FailingRows { get; init; }
+
+    /// <summary>The result's examples, as recorded (<c>value (xN)</c> for value checks).</summary>
+    public IReadOnlyList<string> Examples { get; init; } = [];
+
     /// <summary>The batch the new rows come after, when the check can start from this result.</summary>
     public long? After => Change is not null ? From.Batch : null;
 

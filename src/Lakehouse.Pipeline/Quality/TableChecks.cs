@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
@@ -53,16 +54,17 @@ public static class TableChecks
             ?? throw new PipelineInputException($"The table {table} does not exist at {path}; run the job that writes it before its checks.");
 
         CheckBasis.At? self = null;
+        CommitLog? selfLog = null;
         IReadOnlyDictionary<string, EarlierCheck> earlier = new Dictionary<string, EarlierCheck>();
         if (pinned is { Version: var version }
             && await CommitLog.TryReadAsync(spark, table, path, ct).ConfigureAwait(false) is { } log && log.At(version) is { } at)
         {
-            self = at;
+            (self, selfLog) = (at, log);
             earlier = await EarlierChecksAsync(spark, table, frame, checks, ctx, log, at, ct).ConfigureAwait(false);
         }
 
         var passes = new CheckPasses(frame);
-        var run = new CheckRun(spark, table, frame, self, ctx, ct, earlier);
+        var run = new CheckRun(spark, table, frame, self, ctx, ct, earlier, selfLog);
         var judges = new List<CheckRun.Judge>(checks.Count);
         foreach (var check in checks)
         {
@@ -106,15 +108,6 @@ public static class TableChecks
         string? whyNot = ctx.HistoryTables.Contains(table) ? $"{table} keeps history"
             : self.Batch is null ? $"{table} records no bronze progress at v{self.Version}"
             : null;
-        DataType? schema = null;
-        if (whyNot is null)
-        {
-            schema = await frame.SchemaAsync(ct).ConfigureAwait(false);
-            if (!SparkTypes.Fields(schema).Any(f => f.Name == BronzeColumns.BatchId))
-            {
-                whyNot = $"{table} has no {BronzeColumns.BatchId} column";
-            }
-        }
 
         // Without batches to start from, only a freshness value measured at this very commit, and whether a
         // relationship failed last time (which picks how it is counted), are of use.
@@ -126,6 +119,9 @@ public static class TableChecks
             return result;
         }
 
+        // The schema is read only for a result of an older version (a schema read plans the table's scan, deletion
+        // vectors included): a result of this very commit starts from no new rows (a silver table always has _batch_id).
+        DataType? schema = null;
         var sameSchema = new Dictionary<long, bool>();
         foreach (var check in based)
         {
@@ -137,20 +133,32 @@ public static class TableChecks
             var (change, why) = whyNot is null ? log.Since(from, self.Version) : (null, whyNot);
             if (change is not null && from.Version != self.Version)
             {
-                if (!sameSchema.TryGetValue(from.Version, out var same))
+                schema ??= await frame.SchemaAsync(ct).ConfigureAwait(false);
+                if (!SparkTypes.Fields(schema).Any(f => f.Name == BronzeColumns.BatchId))
                 {
-                    var then = await DeltaTables.ReadAt(spark, ctx.TablePath(table), from.Version).SchemaAsync(ct).ConfigureAwait(false);
-                    sameSchema[from.Version] = same = then.Equals(schema);
+                    (change, why) = (null, $"{table} has no {BronzeColumns.BatchId} column");
                 }
-
-                if (!same)
+                else
                 {
-                    (change, why) = (null, $"the schema of {table} changed since v{from.Version}");
+                    if (!sameSchema.TryGetValue(from.Version, out var same))
+                    {
+                        var then = await DeltaTables.ReadAt(spark, ctx.TablePath(table), from.Version).SchemaAsync(ct).ConfigureAwait(false);
+                        sameSchema[from.Version] = same = then.Equals(schema);
+                    }
+
+                    if (!same)
+                    {
+                        (change, why) = (null, $"the schema of {table} changed since v{from.Version}");
+                    }
                 }
             }
 
             result[check.Name] = new EarlierCheck(row.Get<string>("run_id"), row.Get<string>("status") == "passed", CheckValues.Long(row["total_rows"]),
-                row.Get<string>("measured"), from, other, change, why);
+                row.Get<string>("measured"), from, other, change, why)
+            {
+                FailingRows = CheckValues.Long(row["failing_rows"]),
+                Examples = JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [],
+            };
         }
 
         return result;

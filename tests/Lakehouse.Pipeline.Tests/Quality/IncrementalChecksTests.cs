@@ -187,7 +187,7 @@ public sealed class IncrementalChecksTests
     }
 
     [Fact]
-    public async Task Run_ChecksThatFailedBefore_RunInFullAndStillCountTheOldFailures()
+    public async Task Run_ChecksThatFailedBefore_StillCountTheOldFailures()
     {
         await using var h = await PipelineHarness.StartAsync();
         var config = h.Config(Yaml);
@@ -210,9 +210,73 @@ public sealed class IncrementalChecksTests
 
         Assert.Equal((1L, 2L), (results["amount_range"].Failing, results["product_exists"].Failing));
         Assert.DoesNotContain(Incrementally, results["amount_range"].Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Incrementally, results["product_exists"].Message, StringComparison.Ordinal);
+        // A relationship that failed follows from the earlier failures and the change data feed; a row-wise check runs in full.
+        Assert.Contains("change data feed", results["product_exists"].Message, StringComparison.Ordinal);
         Assert.Equal(["P8 (x1)", "P9 (x1)"], results["product_exists"].Examples);
         Assert.Contains(Incrementally, results["ref_unique"].Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    // Products kept as history: the check sees their current rows, and a rename closes one and opens another.
+    [InlineData(true)]
+    public async Task Run_RelationshipThatFailed_FollowsFromTheChangeDataFeedAndEqualsAFullCheck(bool history)
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(history ? HistoryProducts(Yaml) : Yaml);
+        // Batch 1: P9 twice, P8 and P7 once are missing from products (all four values shown, so every orphan is known).
+        await FirstBatchAsync(h, config,
+            Order("O9", "R9", "C1", "P9", "placed", "10.00", 1, 1),
+            Order("O10", "R10", "C1", "P9", "placed", "10.00", 1, 1),
+            Order("O11", "R11", "C1", "P8", "placed", "10.00", 1, 1),
+            Order("O12", "R12", "C1", "P7", "placed", "10.00", 1, 1));
+        var first = (await ResultsAsync(h, config, "q1"))["product_exists"];
+        Assert.Equal((false, 4L), (first.Passed, first.Failing));
+
+        // Every kind of change: a new order of a missing product and one of a new missing product, a deleted order of a
+        // missing one, an updated order; in products P7 arrives (its old order is fixed) and P2 goes (two old orders break).
+        h.Land("orders/b2.json", Lines(
+            Order("O13", "R13", "C1", "P8", "placed", "10.00", 3, 2),
+            Order("O14", "R14", "C1", "P6", "placed", "10.00", 3, 2),
+            Order("O10", "R10", "C1", "P9", "placed", "10.00", 1, 3, deleted: true),
+            Order("O3", "R3", "C3", "P1", "shipped", "35.00", 1, 3)));
+        h.Land("products/b2.json", Lines(Product("P7", "seven", 2), Product("P2", "gone", 2, deleted: true), Product("P1", "renamed", 2)));
+        var now = Anchor.AddHours(10);
+        await RunAsync(h, config, "q2", now);
+
+        var result = (await ResultsAsync(h, config, "q2"))["product_exists"];
+        var full = await FullCheckAsync(h, config, now, history);
+        Assert.Equal((false, 6.0, 6L), full.Expected["product_exists"]);
+        Assert.Equal(full.Expected["product_exists"], (result.Passed, result.Observed, result.Failing));
+        Assert.Equal(await OrphanExamplesAsync(h, config, history), result.Examples);
+        Assert.Equal(["P2 (x2)", "P8 (x2)", "P6 (x1)", "P9 (x1)"], result.Examples);
+        Assert.Contains("change data feed", result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // A new missing value that ranks above the fifth example shown, and the order of a value never shown updated: the
+    // examples follow from the change.
+    [InlineData(false, true)]
+    // The first example's order is deleted: a value never shown (P96) enters the examples, so the check runs in full.
+    [InlineData(true, false)]
+    public async Task Run_RelationshipThatFailedWithMoreMissingValuesThanShown_ExamplesEqualAFullCheck(bool deleteShown, bool fromFeed)
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(Yaml);
+        await FirstBatchAsync(h, config, [.. Enumerable.Range(91, 6).Select(i => Order($"O{i}", $"R{i}", "C1", $"P{i}", "placed", "10.00", 1, 1))]);
+        Assert.Equal(5, (await ResultsAsync(h, config, "q1"))["product_exists"].Examples.Length);
+
+        h.Land("orders/b2.json", deleteShown
+            ? Lines(Order("O91", "R91", "C1", "P91", "placed", "10.00", 1, 3, deleted: true))
+            : Lines(Order("O90", "R90", "C1", "P90", "placed", "10.00", 3, 2), Order("O96", "R96", "C1", "P96", "shipped", "10.00", 1, 3)));
+        var now = Anchor.AddHours(10);
+        await RunAsync(h, config, "q2", now);
+
+        var result = (await ResultsAsync(h, config, "q2"))["product_exists"];
+        var full = await FullCheckAsync(h, config, now);
+        Assert.Equal(full.Expected["product_exists"], (result.Passed, result.Observed, result.Failing));
+        Assert.Equal(await OrphanExamplesAsync(h, config), result.Examples);
+        Assert.Equal(fromFeed, result.Message.Contains("change data feed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -299,10 +363,10 @@ public sealed class IncrementalChecksTests
 
     // The checks of the pipeline file evaluated here, in C#, over the table's current rows: (passed, observed, failing).
     private static async Task<(long Rows, Dictionary<string, (bool Passed, double? Observed, long Failing)> Expected)> FullCheckAsync(
-        PipelineHarness h, PipelineConfig config, DateTimeOffset now)
+        PipelineHarness h, PipelineConfig config, DateTimeOffset now, bool history = false)
     {
         var orders = await h.Table(config, "silver.orders").Select("ref", "customer_id", "product_id", "status", "amount", "order_ts").CollectAsync();
-        var products = (await h.Table(config, "silver.products").Select("product_id").CollectAsync()).Select(r => r.Get<string>("product_id")).ToHashSet();
+        var products = await ProductIdsAsync(h, config, history);
         var refs = orders.Select(r => r.Get<string>("ref")).Where(r => r is not null).ToList();
         var nullCustomers = orders.Count(r => r["customer_id"] is null);
         var duplicates = refs.Count - refs.Distinct().Count();
@@ -322,6 +386,23 @@ public sealed class IncrementalChecksTests
 
         static (bool, double?, long) Count(long n) => (n == 0, n, n);
     }
+
+    // The five most frequent product ids of orders missing from products (ties by id), as "value (xN)", computed here.
+    private static async Task<string[]> OrphanExamplesAsync(PipelineHarness h, PipelineConfig config, bool history = false)
+    {
+        var products = await ProductIdsAsync(h, config, history);
+        var orders = await h.Table(config, "silver.orders").Select("product_id").CollectAsync();
+        return [.. orders.Select(r => r.Get<string>("product_id")).Where(p => p is not null && !products.Contains(p))
+            .GroupBy(p => p!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(5).Select(g => $"{g.Key} (x{g.Count()})")];
+    }
+
+    // The product ids orders may refer to: every product, or the current ones of a history table.
+    private static async Task<HashSet<string?>> ProductIdsAsync(PipelineHarness h, PipelineConfig config, bool history) =>
+        (await h.Table(config, "silver.products").Select([Col("product_id"), history ? Col("is_current") : Lit(true).Alias("is_current")]).CollectAsync())
+            .Where(r => r.Get<bool>("is_current")).Select(r => r.Get<string>("product_id")).ToHashSet();
+
+    private static string HistoryProducts(string yaml) =>
+        yaml.Replace("path: products\n", "path: products\n    scd2: true\n", StringComparison.Ordinal);
 
     private static async Task<long> VersionAsync(PipelineHarness h, PipelineConfig config, string table) =>
         (await DeltaTable.ForPath(h.Spark, TableLocations.Path(config, table)).History(1).Select("version").CollectAsync())[0].Get<long>("version");
