@@ -13,7 +13,10 @@ namespace Lakehouse.Embedded.Execution;
 /// </summary>
 internal static class LocalRelationLoader
 {
-    public static void Load(DuckDBConnection connection, string table, LocalRelation local)
+    /// <summary>Creates the temporary table <paramref name="table"/> with the relation's rows.</summary>
+    /// <returns>The table's column names, in order; null when two of them collide (DuckDB names are case-insensitive
+    /// and it renames such a column, so only a DESCRIBE tells its name).</returns>
+    public static IReadOnlyList<string>? Load(DuckDBConnection connection, string table, LocalRelation local)
     {
         var schema = local.HasSchema && !string.IsNullOrWhiteSpace(local.Schema) ? SparkDdl.ParseSchema(local.Schema) : null;
         if (!local.HasData || local.Data.Length == 0)
@@ -24,7 +27,7 @@ internal static class LocalRelationLoader
             }
 
             Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} ({string.Join(", ", schema.Fields.Select(f => SqlText.Ident(f.Name) + " " + Types.ToDuckDb(f.Type)))})");
-            return;
+            return Distinct(schema.Fields.Select(f => f.Name).ToList());
         }
 
         using var stream = new MemoryStream(local.Data.ToByteArray());
@@ -74,7 +77,11 @@ internal static class LocalRelationLoader
         });
         Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} AS SELECT {string.Join(", ", select)} FROM {SqlText.Ident(raw)}");
         Execute(connection, $"DROP TABLE {SqlText.Ident(raw)}");
+        return Distinct(arrowSchema.FieldsList.Select((f, i) => schema is not null && i < schema.Fields.Count ? schema.Fields[i].Name : f.Name).ToList());
     }
+
+    private static List<string>? Distinct(List<string> names) =>
+        names.Distinct(StringComparer.OrdinalIgnoreCase).Count() == names.Count ? names : null;
 
     /// <summary>
     /// Adds the raw columns a field needs (one per leaf, and a null flag per struct, whose children are appended as
