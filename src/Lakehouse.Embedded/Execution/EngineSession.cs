@@ -258,8 +258,7 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         var name = $"__lakehouse_local_{++_tableCounter}";
         _operationTables.Add(name);
         using var trace = new TraceScope("local-load", Trace.Start(), name);
-        var columns = LocalRelationLoader.Load(_connection, name, local);
-        return new SourceSql($"SELECT * FROM {SqlText.Ident(name)}", columns);
+        return LocalRelationLoader.Load(_connection, name, local);
     }
 
     /// <summary>Runs a statement that returns nothing.</summary>
