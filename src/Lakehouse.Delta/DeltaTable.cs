@@ -40,7 +40,22 @@ public sealed class DeltaTable
     public string TablePath => Store.TablePath;
 
     /// <summary>True when the table has at least one commit.</summary>
-    public bool Exists => Store.List().Any(f => LogFileName.TryParse(f.Name)?.Kind == LogFileKind.Commit);
+    /// <remarks>A commit at or after the version <c>_last_checkpoint</c> names is found by listing only the log's tail
+    /// (as a snapshot is loaded); only a table without that hint, or with no commit after it, lists the whole log.</remarks>
+    public bool Exists
+    {
+        get
+        {
+            if (Log.LastCheckpoint.TryRead(Store) is { } hint && Store.List(LogFileName.Commit(hint.Version)[..20]).Any(IsCommit))
+            {
+                return true;
+            }
+
+            return Store.List().Any(IsCommit);
+        }
+    }
+
+    private static bool IsCommit(LogFileInfo file) => LogFileName.TryParse(file.Name)?.Kind == LogFileKind.Commit;
 
     /// <summary>The table at the latest version or at <paramref name="version"/>.</summary>
     public Snapshot Snapshot(long? version = null) => Snapshots.Snapshot.Load(Store, version);

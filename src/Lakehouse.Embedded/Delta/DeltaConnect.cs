@@ -20,7 +20,12 @@ internal static class DeltaConnect
     public static bool IsCommand(Any extension) => extension.TypeUrl == DeltaTarget.CommandTypeUrl;
 
     /// <summary>The SELECT a DeltaRelation stands for; DML, restore and optimize run first.</summary>
-    public static SourceSql RelationSql(EngineSession session, Any extension, CancellationToken cancellationToken)
+    /// <param name="session">The session.</param>
+    /// <param name="extension">The packed DeltaRelation.</param>
+    /// <param name="cancellationToken">Cancels an operation the relation runs.</param>
+    /// <param name="limit">A positive LIMIT the caller applies on top: DESCRIBE HISTORY (newest first) then reads only that
+    /// many commits, as <c>history(n)</c> is a describe_history with a limit on top (delta-spark's tables.py).</param>
+    public static SourceSql RelationSql(EngineSession session, Any extension, CancellationToken cancellationToken, int? limit = null)
     {
         var relation = extension.Unpack<DeltaRelation>();
         if (relation.RelationTypeCase == DeltaRelation.RelationTypeOneofCase.Scan)
@@ -30,7 +35,7 @@ internal static class DeltaConnect
 
         return new SourceSql(relation.RelationTypeCase switch
         {
-            DeltaRelation.RelationTypeOneofCase.DescribeHistory => DeltaDescribe.History(DeltaTarget.PathOf(session, relation.DescribeHistory.Table)),
+            DeltaRelation.RelationTypeOneofCase.DescribeHistory => DeltaDescribe.History(DeltaTarget.PathOf(session, relation.DescribeHistory.Table), limit),
             DeltaRelation.RelationTypeOneofCase.DescribeDetail => DeltaDescribe.Detail(DeltaTarget.PathOf(session, relation.DescribeDetail.Table)),
             DeltaRelation.RelationTypeOneofCase.IsDeltaTable => DeltaMaintenanceSql.IsDeltaTable(relation.IsDeltaTable.Path),
             DeltaRelation.RelationTypeOneofCase.RestoreTable => DeltaMaintenanceSql.Restore(session, relation.RestoreTable),

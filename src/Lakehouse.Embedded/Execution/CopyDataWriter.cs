@@ -168,6 +168,7 @@ internal static class CopyDataWriter
         var adds = new List<AddFile>();
         foreach (var (path, values) in files)
         {
+            using var trace = new TraceScope("delta-stats", Trace.Start(), path);
             var add = AddFileFactory.CreateAsync(metadata, tablePath, path, values, cancellationToken: cancellationToken).GetAwaiter().GetResult();
             if (add.Stats is { } stats && JsonDocument.Parse(stats).RootElement.GetProperty("numRecords").GetInt64() == 0)
             {

@@ -26,7 +26,7 @@ internal static class DeltaWriter
 
         var isTable = write.SaveTypeCase == WriteOperation.SaveTypeOneofCase.Table;
         var path = isTable ? session.TablePath(write.Table.TableName) : Path.GetFullPath(write.Path);
-        var (sql, _) = session.Plan(write.Input);
+        var (sql, columns) = session.PlanColumns(write.Input);
         var options = new Dictionary<string, string>(write.Options, StringComparer.OrdinalIgnoreCase);
         if (format != "delta")
         {
@@ -38,6 +38,8 @@ internal static class DeltaWriter
         var settings = CommitSettings.From(session.Config, options);
         var table = DeltaTable.ForPath(path);
         var mode = write.Mode == WriteOperation.Types.SaveMode.Unspecified ? WriteOperation.Types.SaveMode.ErrorIfExists : write.Mode;
+        // Loaded once and handed on: each load lists the log's tail and replays the checkpoint and commits after it.
+        Lakehouse.Delta.Snapshots.Snapshot snapshot;
         if (table.Exists)
         {
             if (mode == WriteOperation.Types.SaveMode.Ignore)
@@ -56,7 +58,12 @@ internal static class DeltaWriter
                         new Dictionary<string, string> { ["outputPath"] = path });
             }
 
-            var partitions = table.Snapshot().PartitionColumns;
+            using (new TraceScope("delta-load", Trace.Start(), path))
+            {
+                snapshot = table.Snapshot();
+            }
+
+            var partitions = snapshot.PartitionColumns;
             if (write.PartitioningColumns.Count > 0 && !write.PartitioningColumns.SequenceEqual(partitions, StringComparer.OrdinalIgnoreCase))
             {
                 throw new EmbeddedException("DELTA_PARTITION_COLUMNS_MISMATCH", "42K04",
@@ -65,13 +72,13 @@ internal static class DeltaWriter
         }
         else
         {
-            CreateWithData(session, table, sql, write, settings, cancellationToken);
+            CreateWithData(session, table, sql, columns, write, settings, cancellationToken);
             return;
         }
 
         // With mergeSchema the streaming path still applies when the data has exactly the table's schema (nothing to merge).
         if (write.Mode is WriteOperation.Types.SaveMode.Append or WriteOperation.Types.SaveMode.Overwrite
-            && StreamingDeltaWriter.TryWrite(session, table, sql, write.Input, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
+            && StreamingDeltaWriter.TryWrite(session, table, snapshot, sql, columns, write.Input, write.Mode == WriteOperation.Types.SaveMode.Overwrite, options, settings, cancellationToken))
         {
             return;
         }
@@ -102,9 +109,9 @@ internal static class DeltaWriter
     }
 
     /// <summary>The first write: protocol, metadata and data in one commit (version 0), as Spark's first save does.</summary>
-    private static void CreateWithData(EngineSession session, DeltaTable table, string sql, WriteOperation write, CommitSettings settings, CancellationToken cancellationToken)
+    private static void CreateWithData(
+        EngineSession session, DeltaTable table, string sql, IReadOnlyList<(string Name, string Type)> described, WriteOperation write, CommitSettings settings, CancellationToken cancellationToken)
     {
-        var described = session.Describe(sql);
         var schema = new StructType(described.Select(d => new StructField(d.Name, Types.FromDuckDb(d.Type) ?? PrimitiveType.String)));
         var partitionColumns = write.PartitioningColumns.Select(p => schema.Find(p)?.Name ?? throw Errors.UnresolvedColumn(p, schema.Fields.Select(f => f.Name))).ToList();
         // Delta's DataFrameWriter takes the options named delta.* as the new table's properties (DeltaDataSource).

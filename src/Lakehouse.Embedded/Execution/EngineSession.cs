@@ -43,12 +43,18 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
     /// <summary>Translates a relation into the final DuckDB statement and Spark's schema of its result.</summary>
     public (string Sql, DataType Schema) Plan(Relation relation)
     {
-        ApplyConfig();
-        var translator = new RelationTranslator(this);
-        var frame = translator.Translate(relation);
-        var (sql, types) = translator.Output(frame);
+        var (sql, types) = PlanColumns(relation);
         var schema = Types.StructProto(types.Select(d => (d.Name, Types.FromDuckDb(d.Type))));
         return (sql, schema);
+    }
+
+    /// <summary>Translates a relation into the final DuckDB statement and its columns' DuckDB types: what a DESCRIBE of
+    /// that statement returns, known from the one DESCRIBE the translation made.</summary>
+    public (string Sql, IReadOnlyList<(string Name, string Type)> Columns) PlanColumns(Relation relation)
+    {
+        ApplyConfig();
+        var translator = new RelationTranslator(this);
+        return translator.Output(translator.Translate(relation));
     }
 
     /// <summary>Runs a query and streams its result as Arrow batches (at most <see cref="EmbeddedOptions.MaxRecordsPerBatch"/> rows each).</summary>
@@ -196,8 +202,8 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         }
     }
 
-    public SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension) => DeltaConnect.IsRelation(extension)
-        ? DeltaConnect.RelationSql(this, extension, CancellationToken.None)
+    public SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension, int? limit = null) => DeltaConnect.IsRelation(extension)
+        ? DeltaConnect.RelationSql(this, extension, CancellationToken.None, limit)
         : throw Errors.UnsupportedPlan("Relation.extension (" + extension.TypeUrl + ")");
 
     public string TablePath(string name)
@@ -247,12 +253,12 @@ internal sealed partial class EngineSession : ITranslationContext, IDisposable
         _views[name] = input;
     }
 
-    public string LoadLocalRelation(LocalRelation local)
+    public SourceSql LoadLocalRelation(LocalRelation local)
     {
         var name = $"__lakehouse_local_{++_tableCounter}";
-        LocalRelationLoader.Load(_connection, name, local);
         _operationTables.Add(name);
-        return name;
+        using var trace = new TraceScope("local-load", Trace.Start(), name);
+        return LocalRelationLoader.Load(_connection, name, local);
     }
 
     /// <summary>Runs a statement that returns nothing.</summary>

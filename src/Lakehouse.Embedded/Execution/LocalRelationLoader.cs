@@ -10,10 +10,18 @@ namespace Lakehouse.Embedded.Execution;
 /// <summary>
 /// Loads a <see cref="LocalRelation"/> (Arrow IPC stream bytes from <c>createDataFrame</c>) into a temporary DuckDB
 /// table through the appender. When the relation also carries a schema, columns are renamed and cast to it by position.
+/// <para>
+/// The table holds the raw columns (struct fields flattened, zoned timestamps as UTC wall clock); the SELECT over it
+/// rebuilds the values. It is not copied into a second table: for the one-row frames of the ops logs that copy and
+/// its DROP cost more than the rest of the load, and a local relation is read once per use anyway.
+/// </para>
 /// </summary>
 internal static class LocalRelationLoader
 {
-    public static void Load(DuckDBConnection connection, string table, LocalRelation local)
+    /// <summary>Creates the temporary table <paramref name="table"/> with the relation's rows.</summary>
+    /// <returns>The SELECT of the relation's rows from that table, with the column names when they are distinct (DuckDB
+    /// names are case-insensitive and it renames a colliding column, so then only a DESCRIBE tells its name).</returns>
+    public static SourceSql Load(DuckDBConnection connection, string table, LocalRelation local)
     {
         var schema = local.HasSchema && !string.IsNullOrWhiteSpace(local.Schema) ? SparkDdl.ParseSchema(local.Schema) : null;
         if (!local.HasData || local.Data.Length == 0)
@@ -24,17 +32,16 @@ internal static class LocalRelationLoader
             }
 
             Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} ({string.Join(", ", schema.Fields.Select(f => SqlText.Ident(f.Name) + " " + Types.ToDuckDb(f.Type)))})");
-            return;
+            return new SourceSql($"SELECT * FROM {SqlText.Ident(table)}", Distinct(schema.Fields.Select(f => f.Name).ToList()));
         }
 
         using var stream = new MemoryStream(local.Data.ToByteArray());
         using var reader = new ArrowStreamReader(stream);
         var arrowSchema = reader.Schema;
-        var raw = table + "_raw";
         var rawColumns = new List<RawColumn>();
         var expressions = arrowSchema.FieldsList.Select((f, i) => Flatten(f, [i], rawColumns)).ToList();
-        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(raw)} ({string.Join(", ", rawColumns.Select(c => $"{SqlText.Ident(c.Name)} {c.Type}"))})");
-        using (var appender = connection.CreateAppender("temp", "main", raw))
+        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} ({string.Join(", ", rawColumns.Select(c => $"{SqlText.Ident(c.Name)} {c.Type}"))})");
+        using (var appender = connection.CreateAppender("temp", "main", table))
         {
             while (reader.ReadNextRecordBatch() is { } batch)
             {
@@ -72,9 +79,13 @@ internal static class LocalRelationLoader
 
             return $"{source} AS {SqlText.Ident(f.Name)}";
         });
-        Execute(connection, $"CREATE TEMP TABLE {SqlText.Ident(table)} AS SELECT {string.Join(", ", select)} FROM {SqlText.Ident(raw)}");
-        Execute(connection, $"DROP TABLE {SqlText.Ident(raw)}");
+        return new SourceSql(
+            $"SELECT {string.Join(", ", select)} FROM {SqlText.Ident(table)}",
+            Distinct(arrowSchema.FieldsList.Select((f, i) => schema is not null && i < schema.Fields.Count ? schema.Fields[i].Name : f.Name).ToList()));
     }
+
+    private static List<string>? Distinct(List<string> names) =>
+        names.Distinct(StringComparer.OrdinalIgnoreCase).Count() == names.Count ? names : null;
 
     /// <summary>
     /// Adds the raw columns a field needs (one per leaf, and a null flag per struct, whose children are appended as

@@ -19,21 +19,21 @@ internal static class StreamingDeltaWriter
     /// <summary>Writes and commits when the write qualifies; false (nothing done) otherwise.</summary>
     /// <param name="session">The session.</param>
     /// <param name="table">The existing table.</param>
+    /// <param name="snapshot">Its latest snapshot, which the transaction starts from.</param>
     /// <param name="sql">The rows.</param>
+    /// <param name="described">Their columns' names and DuckDB types (<see cref="EngineSession.PlanColumns"/>).</param>
     /// <param name="input">The written relation (to see whether all rows fall in one partition, <see cref="ConstantPartition"/>).</param>
     /// <param name="overwrite">Overwrite rather than append.</param>
     /// <param name="options">The writer's options.</param>
     /// <param name="settings">Commit settings (txn app id and version, user metadata).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public static bool TryWrite(EngineSession session, DeltaTable table, string sql, Relation input, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
+    public static bool TryWrite(EngineSession session, DeltaTable table, Lakehouse.Delta.Snapshots.Snapshot snapshot, string sql, IReadOnlyList<(string Name, string Type)> described, Relation input, bool overwrite, Dictionary<string, string> options, CommitSettings settings, CancellationToken cancellationToken)
     {
-        var snapshot = table.Snapshot();
         if (!CopyDataWriter.Supports(snapshot.Metadata) || options.ContainsKey("replaceWhere") || !CopyDataWriter.SupportsProtocol(snapshot.Protocol))
         {
             return false;
         }
 
-        var described = session.Describe(sql);
         var fields = snapshot.Schema.Fields;
         if (described.Count != fields.Count || described.Zip(fields).Any(p => p.First.Name != p.Second.Name || !Equals(Types.FromDuckDb(p.First.Type), p.Second.Type)))
         {
@@ -66,7 +66,11 @@ internal static class StreamingDeltaWriter
 
         var adds = CopyDataWriter.Write(session, table.TablePath, snapshot.Metadata, sql, ConstantPartition.Values(input, snapshot.Metadata), cancellationToken);
         AddAll(txn, adds);
-        txn.Commit();
+        using (new TraceScope("delta-commit", Trace.Start(), table.TablePath))
+        {
+            txn.Commit();
+        }
+
         return true;
     }
 

@@ -31,10 +31,14 @@ internal interface ITranslationContext
     Relation? View(string name);
 
     /// <summary>The SELECT a <c>Relation.extension</c> stands for (Delta Connect relations); may run the operation it describes.</summary>
-    SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension);
+    /// <param name="extension">The packed relation.</param>
+    /// <param name="limit">The positive row limit right above the extension, if any: a source may return only its first
+    /// rows (DESCRIBE HISTORY then reads only the newest commits); the caller still applies the LIMIT.</param>
+    SourceSql ExtensionSql(Google.Protobuf.WellKnownTypes.Any extension, int? limit = null);
 
     /// <summary>Loads Arrow IPC stream bytes into a temporary table and returns its name.</summary>
-    string LoadLocalRelation(LocalRelation local);
+    /// <returns>The SELECT of the table and its column names (known from the data's schema, so nothing is DESCRIBEd).</returns>
+    SourceSql LoadLocalRelation(LocalRelation local);
 
     /// <summary>The frame of a persisted relation (its kept result), or null to translate it as usual.</summary>
     Frame? Cached(Relation relation, Func<Relation, Frame> translate);

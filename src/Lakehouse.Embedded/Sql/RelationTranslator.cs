@@ -24,7 +24,6 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
 
     private Frame TranslateNode(Relation r)
     {
-        var planId = r.Common is { HasPlanId: true } c ? c.PlanId : (long?)null;
         var frame = r.RelTypeCase switch
         {
             Relation.RelTypeOneofCase.Read => Read(r.Read),
@@ -33,12 +32,12 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             Relation.RelTypeOneofCase.Join => Join(r.Join),
             Relation.RelTypeOneofCase.SetOp => SetOp(r.SetOp),
             Relation.RelTypeOneofCase.Sort => Sort(r.Sort),
-            Relation.RelTypeOneofCase.Limit => Wrap(Translate(r.Limit.Input), $"LIMIT {r.Limit.Limit_}"),
+            Relation.RelTypeOneofCase.Limit => Wrap(LimitInput(r.Limit), $"LIMIT {r.Limit.Limit_}"),
             Relation.RelTypeOneofCase.Offset => Wrap(Translate(r.Offset.Input), $"OFFSET {r.Offset.Offset_}"),
             Relation.RelTypeOneofCase.Tail => Tail(r.Tail),
             Relation.RelTypeOneofCase.Aggregate => Aggregate(r.Aggregate),
             Relation.RelTypeOneofCase.Sql => Sql(r.Sql.Query, r.Sql.Args.Count + r.Sql.PosArgs.Count + r.Sql.NamedArguments.Count + r.Sql.PosArguments.Count),
-            Relation.RelTypeOneofCase.LocalRelation => Leaf($"SELECT * FROM {SqlText.Ident(context.LoadLocalRelation(r.LocalRelation))}"),
+            Relation.RelTypeOneofCase.LocalRelation => Leaf(context.LoadLocalRelation(r.LocalRelation)),
             Relation.RelTypeOneofCase.Deduplicate => Deduplicate(r.Deduplicate),
             Relation.RelTypeOneofCase.Range => Range(r.Range),
             Relation.RelTypeOneofCase.SubqueryAlias => SubqueryAlias(r.SubqueryAlias),
@@ -52,8 +51,20 @@ internal sealed partial class RelationTranslator(ITranslationContext context)
             Relation.RelTypeOneofCase.Extension => Leaf(context.ExtensionSql(r.Extension)),
             _ => throw Errors.UnsupportedPlan("Relation." + r.RelTypeCase),
         };
-        return planId is null ? frame : frame with { Columns = frame.Columns.Select(col => col.WithPlanId(planId)).ToList() };
+        return Tagged(r, frame);
     }
+
+    /// <summary>The frame with its columns tagged by the relation's plan id (for column references by plan id).</summary>
+    private static Frame Tagged(Relation r, Frame frame) => r.Common is { HasPlanId: true } c
+        ? frame with { Columns = frame.Columns.Select(col => col.WithPlanId(c.PlanId)).ToList() }
+        : frame;
+
+    /// <summary>The input of a LIMIT; an extension right below it (not persisted) may take the limit itself, so that
+    /// <c>history(1)</c> reads one commit rather than the whole log (the LIMIT still applies on top).</summary>
+    private Frame LimitInput(Limit limit) =>
+        limit.Input.RelTypeCase == Relation.RelTypeOneofCase.Extension && limit.Limit_ > 0
+            ? context.Cached(limit.Input, TranslateNode) ?? Tagged(limit.Input, Leaf(context.ExtensionSql(limit.Input.Extension, limit.Limit_)))
+            : Translate(limit.Input);
 
     /// <summary>
     /// The final statement for a frame (visible names, and types cast to ones Spark has) and its columns' DuckDB types.

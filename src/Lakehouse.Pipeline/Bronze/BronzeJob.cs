@@ -36,10 +36,10 @@ internal static class BronzeJob
         var maxBatch = entries.Count == 0 ? 0 : entries.Max(e => e.BatchId);
         var batch = ctx.Settings.Interval is { } interval ? Math.Max(interval.End.ToUnixTimeSeconds(), maxBatch + 1) : maxBatch + 1;
         var bronzePath = ctx.TablePath(source.BronzeTable);
-        var bronze = await DeltaTables.TryReadAsync(spark, bronzePath, ct).ConfigureAwait(false);
-
-        var alreadyIn = bronze is null ? [] : await FilesOfBatchAsync(bronze, batch, ct).ConfigureAwait(false);
-        if (alreadyIn.Count > 0)
+        // One query tells both whether bronze exists (null: not yet) and whether a stopped run committed this batch.
+        var alreadyIn = await FilesOfBatchAsync(spark, bronzePath, batch, ct).ConfigureAwait(false);
+        var bronze = alreadyIn is null ? null : spark.Read.Format("delta").Load(bronzePath);
+        if (alreadyIn is { Count: > 0 })
         {
             ctx.Log.Warning("bronze {Source}: batch {Batch} is already in bronze (a run stopped after its data commit); completing the manifest", source.Name, batch);
             var outcomes = fresh.Where(f => alreadyIn.Contains(EnginePaths.Normalize(f.Path))).Select(f => (f, IngestManifest.Ingested, (string?)null));
@@ -89,11 +89,13 @@ internal static class BronzeJob
         ctx.Log.Information("bronze {Source}: batch {Batch}: {Files} files ingested, {Failed} failed", source.Name, batch, good.Count, failed.Count);
     }
 
-    private static async Task<HashSet<string>> FilesOfBatchAsync(DataFrame bronze, long batch, CancellationToken ct)
+    /// <summary>The files whose rows bronze holds with batch id <paramref name="batch"/>; null when bronze does not exist yet.</summary>
+    private static async Task<HashSet<string>?> FilesOfBatchAsync(SparkSession spark, string bronzePath, long batch, CancellationToken ct)
     {
-        var rows = await bronze.Filter(Col(BronzeColumns.BatchId) == Lit(batch)).Select(BronzeColumns.SourceFile).Distinct()
-            .CollectAsync(ct).ConfigureAwait(false);
-        return rows.Select(r => EnginePaths.Normalize(r.Get<string>(0) ?? "")).ToHashSet(StringComparer.Ordinal);
+        var query = spark.Read.Format("delta").Load(bronzePath)
+            .Filter(Col(BronzeColumns.BatchId) == Lit(batch)).Select(BronzeColumns.SourceFile).Distinct();
+        var rows = await DeltaTables.TryCollectAsync(query, ct).ConfigureAwait(false);
+        return rows?.Select(r => EnginePaths.Normalize(r.Get<string>(0) ?? "")).ToHashSet(StringComparer.Ordinal);
     }
 
     private static async Task CountAsync(JobContext ctx, string bronzePath, long batch, CancellationToken ct)

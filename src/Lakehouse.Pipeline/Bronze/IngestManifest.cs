@@ -18,15 +18,10 @@ internal sealed class IngestManifest(SparkSession spark, string path)
     /// <summary>The manifest rows of <paramref name="source"/>.</summary>
     public async Task<IReadOnlyList<ManifestEntry>> ReadAsync(string source, CancellationToken ct)
     {
-        var table = await DeltaTables.TryReadAsync(spark, path, ct).ConfigureAwait(false);
-        if (table is null)
-        {
-            return [];
-        }
-
-        var rows = await table.Filter(Col("source") == Lit(source))
-            .Select("path", "size", "modification_time", "batch_id", "status")
-            .CollectAsync(ct).ConfigureAwait(false);
+        // One round trip: a missing manifest (no bronze run yet) is an empty one.
+        var query = spark.Read.Format("delta").Load(path).Filter(Col("source") == Lit(source))
+            .Select("path", "size", "modification_time", "batch_id", "status");
+        var rows = await DeltaTables.TryCollectAsync(query, ct).ConfigureAwait(false) ?? [];
         return rows.Select(r => new ManifestEntry(
             new LandingFile(r.Get<string>("path")!, r.Get<long>("size"), r.Get<DateTimeOffset>("modification_time")),
             r.Get<long>("batch_id"), r.Get<string>("status")!)).ToList();
