@@ -98,19 +98,11 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame Cust
 
     /// <summary>
     /// The current orders (<paramref name="columns"/>, plus <c>customer_id</c>) of the rows of <paramref name="of"/>,
-    /// matched on <paramref name="on"/>, which may name columns that <paramref name="derived"/> computes from an order
-    /// (an order's date). The read scans the current version; callers ask only for what they cannot maintain.
+    /// matched on <paramref name="on"/>. The read scans the current version; callers ask only for what they cannot maintain.
     /// </summary>
-    public DataFrame CurrentOf(DataFrame of, IReadOnlyList<string> on, IReadOnlyList<string> columns, IReadOnlyDictionary<string, Column>? derived = null)
-    {
-        var current = Update.Current(Table).Select([.. columns.Append(Customer).Distinct(StringComparer.Ordinal)]);
-        if (derived is not null)
-        {
-            current = current.WithColumns(derived);
-        }
-
-        return current.Join(of.Select([.. on]).Distinct(), on, "left_semi");
-    }
+    public DataFrame CurrentOf(DataFrame of, IReadOnlyList<string> on, IReadOnlyList<string> columns) =>
+        Update.Current(Table).Select([.. columns.Append(Customer).Distinct(StringComparer.Ordinal)])
+            .Join(of.Select([.. on]).Distinct(), on, "left_semi");
 
     /// <summary>How many nulls the current orders have in <paramref name="columns"/> (0 exactly when no current order
     /// has one): one filtered count per column, which a reader can answer from the files' null counts.</summary>

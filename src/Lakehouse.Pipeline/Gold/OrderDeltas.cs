@@ -57,8 +57,11 @@ internal static class OrderDeltas
         var look = pairs.Filter(Col("__look"));
         var counts = await look.CountAsync(ct).ConfigureAwait(false) == 0
             ? look.Select(Col(name), Col(Customer), Lit(0L).Alias("n_new"))
-            : changes.CurrentOf(look, [name, Customer], [.. groupColumns, "status"], new Dictionary<string, Column>(StringComparer.Ordinal) { [name] = group })
+            // By customer first: the group (a day of a timestamp, in the session's zone) is computed for their orders only.
+            : changes.CurrentOf(look, [Customer], [.. groupColumns, "status"])
                 .Filter(GoldModel.IsRevenue)
+                .WithColumn(name, group)
+                .Join(look.Select(name, Customer), [name, Customer], "left_semi")
                 .GroupBy(name, Customer)
                 .Agg(Count(Lit(1)).Alias("n_new"));
 
