@@ -69,14 +69,16 @@ internal sealed class Customer360Model : GoldModel
             changedCustomers = (await change.ChangedRowsAsync(ct).ConfigureAwait(false)).Select("customer_id");
         }
 
-        var (changes, why) = await OrderChanges.ReadAsync(update, ["amount", "order_ts", "status"], changedCustomers, null, ct).ConfigureAwait(false);
+        string[] orderColumns = ["amount", "order_ts", "status"];
+        var (changes, why) = await OrderChanges.ReadAsync(update, orderColumns, changedCustomers, ct).ConfigureAwait(false);
         if (changes is null)
         {
             return GoldChanges.Whole(why!);
         }
 
         var customers = update.Current("silver.customers").Join(changes.Customers, "customer_id", "left_semi");
-        var rows = Build(update.Now, t => t == OrderChanges.Table ? changes.OfCustomers : customers);
+        var orders = changes.CurrentOf(changes.Customers, [OrderChanges.Customer], orderColumns);
+        var rows = Build(update.Now, t => t == OrderChanges.Table ? orders : customers);
         // A customer no longer in silver.customers has no row: its key is removed.
         return GoldChanges.Of(changes.Customers.Join(rows, "customer_id", "left").WithColumn(GoldChanges.DeleteColumn, Col("orders").IsNull()));
     }

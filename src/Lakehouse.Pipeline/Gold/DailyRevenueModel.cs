@@ -33,23 +33,24 @@ internal sealed class DailyRevenueModel : GoldModel
     /// </summary>
     internal override async Task<GoldChanges> ChangesAsync(GoldUpdate update, CancellationToken ct)
     {
-        var (changes, why) = await OrderChanges.ReadAsync(
-            update, ["order_ts", "quantity", "amount", "status"], null, Col("order_ts").IsNull() | Col("amount").IsNull(), ct).ConfigureAwait(false);
+        var (changes, why) = await OrderChanges.ReadAsync(update, ["order_ts", "quantity", "amount", "status"], null, ct).ConfigureAwait(false);
         if (changes is null)
         {
             return GoldChanges.Whole(why!);
         }
 
-        if (changes.Flagged > 0)
+        if (await changes.NullsAsync(["order_ts", "amount"], ct).ConfigureAwait(false) is > 0 and var nulls)
         {
-            return GoldChanges.Whole($"{changes.Flagged} current orders have no order_ts or no amount");
+            return GoldChanges.Whole($"the current orders have {nulls} nulls in order_ts or amount");
         }
 
         var old = update.Gold.Select(Col("order_date"), Col("revenue").Alias("o_revenue"), Col("orders").Alias("o_orders"), Col("customers").Alias("o_customers"));
         var oldOrders = Coalesce(Col("o_orders"), Lit(0L));
         var orders = oldOrders + Col(OrderDeltas.Orders);
         var customers = Coalesce(Col("o_customers"), Lit(0L)) + Coalesce(Col(OrderDeltas.Customers), Lit(0L));
-        var rows = await update.PersistAsync(OrderDeltas.PerGroup(changes, OrderDate, "order_date")
+        var deltas = await OrderDeltas.PerGroupAsync(changes, OrderDate, "order_date", ["order_ts"], old.Select(Col("order_date"), Col("o_orders")), ct)
+            .ConfigureAwait(false);
+        var rows = await update.PersistAsync(deltas
             .Join(old, "order_date", "left")
             .Select(
                 Col("order_date"),

@@ -5,34 +5,33 @@ namespace Lakehouse.Pipeline.Gold;
 
 /// <summary>
 /// How silver.orders changed between the two builds of a <see cref="GoldUpdate"/>: <see cref="Old"/> and
-/// <see cref="New"/> are rows whose multiset difference New − Old is exactly the difference of the two versions;
-/// <see cref="OfCustomers"/> is every current order of the customers those rows name (plus the ones a caller adds).
-/// With the change data feed, Old and New are the feed's old and new images and only the current version is read; from
-/// the batches, they are the rows of the changed keys K (the keys of the consumed batches, a superset of the keys whose
-/// rows differ) at the recorded version and now (rows of other keys are equal at both), and the current version is read
-/// once: a row is kept when its key is in K or its customer is in the set.
+/// <see cref="New"/> are rows whose multiset difference New − Old is exactly the difference of the two versions.
+/// With the change data feed, they are the feed's old and new images and nothing else is read; from the batches, they
+/// are the rows of the changed keys K (the keys of the consumed batches, a superset of the keys whose rows differ) at
+/// the recorded version and now (rows of other keys are equal at both). The current orders a model still needs are read
+/// with <see cref="CurrentOf"/>, for as few customers or (group, customer) pairs as it can manage with.
 /// </summary>
 /// <param name="Old">Rows as they were: of the changed keys at the recorded version, or the feed's old images.</param>
 /// <param name="New">Rows as they became: of the changed keys now, or the feed's new images.</param>
-/// <param name="OfCustomers">Every current row of the customers in <see cref="Customers"/>.</param>
 /// <param name="Customers">Distinct non-null customer ids: those of <see cref="Old"/> and <see cref="New"/>, plus the caller's.</param>
-/// <param name="Flagged">How many current rows met the caller's <c>flag</c> condition.</param>
-internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCustomers, DataFrame Customers, long Flagged)
+/// <param name="Key">The business key of silver.orders (a column list that names one order in either version).</param>
+/// <param name="Update">The update the change belongs to.</param>
+internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame Customers, IReadOnlyList<string> Key, GoldUpdate Update)
 {
     public const string Table = "silver.orders";
     public const string Customer = "customer_id";
 
-    private const string InKeys = "__in_keys";
-    private const string OfCustomer = "__of_customer";
+    /// <summary>The column of <see cref="Net"/> with an image's net multiplicity (+1: a row of the new version only,
+    /// −1: of the old version only).</summary>
+    public const string Multiplicity = "__n";
 
     /// <summary>
     /// Reads the change. <paramref name="columns"/> are the order columns the caller needs; <paramref name="moreCustomers"/>
-    /// (a frame of <c>customer_id</c>) adds customers to <see cref="OfCustomers"/>; <paramref name="flag"/> counts current
-    /// rows of any key (a condition the caller cannot maintain, such as a null it would have to group by). Returns null
-    /// with the reason when the change cannot be found exactly.
+    /// (a frame of <c>customer_id</c>) adds customers to <see cref="Customers"/>. Returns null with the reason when the
+    /// change cannot be found exactly.
     /// </summary>
     public static async Task<(OrderChanges? Changes, string? Why)> ReadAsync(
-        GoldUpdate update, IReadOnlyList<string> columns, DataFrame? moreCustomers, Column? flag, CancellationToken ct)
+        GoldUpdate update, IReadOnlyList<string> columns, DataFrame? moreCustomers, CancellationToken ct)
     {
         if (update.Ctx.Config.SilverSource(Table) is not { } source)
         {
@@ -46,87 +45,75 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame OfCu
 
         var keyColumns = source.BusinessKey;
         var selected = keyColumns.Concat(columns).Append(Customer).Distinct(StringComparer.Ordinal).ToArray();
-        var current = update.Current(Table).Select(selected);
-        var flagged = flag is null ? Lit(false) : Coalesce(flag, Lit(false));
-        if (update.Changes.TryGetValue(Table, out var fed) && fed.Feed is { } feed)
+        DataFrame old, @new;
+        if (update.Changes.TryGetValue(Table, out var change) && change.Feed is { } feed)
         {
-            return (await FromFeedAsync(update, feed, current, selected, moreCustomers, flag is null ? null : flagged, ct).ConfigureAwait(false), null);
+            var type = Col(GoldInputChange.ChangeType);
+            var images = await update.PersistAsync(
+                feed.Filter(type.IsIn([.. GoldInputChange.OldImages, .. GoldInputChange.NewImages])).Select([.. selected.Select(Col), type]), ct).ConfigureAwait(false);
+            old = images.Filter(type.IsIn([.. GoldInputChange.OldImages])).Select(selected);
+            @new = images.Filter(type.IsIn([.. GoldInputChange.NewImages])).Select(selected);
         }
-
-        DataFrame keys, old, batchCustomers;
-        if (update.Changes.TryGetValue(Table, out var change))
+        else if (change is not null)
         {
+            // Every row a batch wrote has a key of its batches, and every other row of K is as it was.
             var batches = await change.ChangedRowsAsync(ct).ConfigureAwait(false);
-            keys = await update.PersistAsync(batches.Select([.. keyColumns]).Distinct(), ct).ConfigureAwait(false);
+            var keys = await update.PersistAsync(batches.Select([.. keyColumns]).Distinct(), ct).ConfigureAwait(false);
             old = await update.PersistAsync(update.Previous(Table).Select(selected).Join(keys, keyColumns, "left_semi"), ct).ConfigureAwait(false);
-            batchCustomers = batches.Select(Customer);
+            @new = await update.PersistAsync(update.Current(Table).Select(selected).Join(keys, keyColumns, "left_semi"), ct).ConfigureAwait(false);
         }
         else
         {
-            keys = current.Select([.. keyColumns]).Filter(Lit(false));
-            old = current.Filter(Lit(false));
-            batchCustomers = current.Select(Customer).Filter(Lit(false));
+            old = update.Current(Table).Select(selected).Filter(Lit(false));
+            @new = old;
         }
 
-        // Every row a batch wrote comes from one of its rows, and every other row of K is as it was: the customers of
-        // the new rows of K are among these. The scan below checks it rather than trusting it.
-        var customers = old.Select(Customer).Union(batchCustomers);
+        var customers = old.Select(Customer).Union(@new.Select(Customer));
         if (moreCustomers is not null)
         {
             customers = customers.Union(moreCustomers.Select(Customer));
         }
 
         customers = await update.PersistAsync(customers.Filter(Col(Customer).IsNotNull()).Distinct(), ct).ConfigureAwait(false);
-        var inKeys = Coalesce(Col(InKeys), Lit(false));
-        var ofCustomer = Coalesce(Col(OfCustomer), Lit(false));
-        var scanned = await update.PersistAsync(current
-            .Join(keys.WithColumn(InKeys, Lit(true)), keyColumns, "left")
-            .Join(customers.WithColumn(OfCustomer, Lit(true)), Customer, "left")
-            .Filter(inKeys | ofCustomer | flagged), ct).ConfigureAwait(false);
-        var counts = (await scanned.Agg(
-                Sum(When(inKeys & !ofCustomer & Col(Customer).IsNotNull(), 1L).Otherwise(0L)).Alias("missed"),
-                Sum(When(flagged, 1L).Otherwise(0L)).Alias("flagged"))
-            .CollectAsync(ct).ConfigureAwait(false))[0];
-        if (counts.Get<long?>("missed") is > 0)
-        {
-            return (null, $"a current row of a changed {Table} key names a customer that no row of the batches or of the old version names");
-        }
-
-        return (new OrderChanges(old, scanned.Filter(inKeys).Select(selected), scanned.Filter(ofCustomer).Select(selected), customers,
-            counts.Get<long?>("flagged") ?? 0), null);
+        return (new OrderChanges(old, @new, customers, keyColumns, update), null);
     }
 
     /// <summary>
-    /// The change from the change data feed: the old images (update preimages, deletes) and the new ones (postimages,
-    /// inserts) of every commit in the range. An image that one commit wrote and a later one replaced is in both, so it
-    /// cancels in any +new −old sum; its customer is recomputed for nothing, which changes no result. Only the current
-    /// orders of the change's customers are read (and the <paramref name="flag"/>, when given, counted in the same scan).
+    /// The revenue images (<see cref="GoldModel.IsRevenue"/>) projected to the order's key and <paramref name="columns"/>,
+    /// with their net multiplicity <see cref="Multiplicity"/> (new minus old), the ones that cancel left out. Since
+    /// New − Old is the versions' difference, a row with a positive multiplicity is a revenue order of the new version
+    /// that the old one did not have (so projected), and a negative one the reverse; an image that one commit wrote and a
+    /// later one replaced, or an update that changes no projected column (a status that stays revenue), cancels.
     /// </summary>
-    private static async Task<OrderChanges> FromFeedAsync(
-        GoldUpdate update, DataFrame feed, DataFrame current, string[] selected, DataFrame? moreCustomers, Column? flag, CancellationToken ct)
+    public DataFrame Net(params (string Name, Column Value)[] columns)
     {
-        var type = Col(GoldInputChange.ChangeType);
-        var images = await update.PersistAsync(
-            feed.Filter(type.IsIn([.. GoldInputChange.OldImages, .. GoldInputChange.NewImages])).Select([.. selected.Select(Col), type]), ct).ConfigureAwait(false);
-        var old = images.Filter(type.IsIn([.. GoldInputChange.OldImages])).Select(selected);
-        var @new = images.Filter(type.IsIn([.. GoldInputChange.NewImages])).Select(selected);
-        var customers = images.Select(Customer);
-        if (moreCustomers is not null)
+        // A column of the key (customer_id in a composite key) is projected once.
+        var more = columns.Where(c => !Key.Contains(c.Name, StringComparer.Ordinal)).ToList();
+        var projected = Key.Select(Col).Concat(more.Select(c => c.Value.Alias(c.Name))).ToArray();
+        var old = Old.Filter(GoldModel.IsRevenue).Select([.. projected, Lit(-1L).Alias(Multiplicity)]);
+        var @new = New.Filter(GoldModel.IsRevenue).Select([.. projected, Lit(1L).Alias(Multiplicity)]);
+        var names = Key.Concat(more.Select(c => c.Name)).ToArray();
+        return old.UnionByName(@new).GroupBy(names).Agg(Sum(Col(Multiplicity)).Alias(Multiplicity)).Filter(Col(Multiplicity) != 0L);
+    }
+
+    /// <summary>
+    /// The current orders (<paramref name="columns"/>, plus <c>customer_id</c>) of the rows of <paramref name="of"/>,
+    /// matched on <paramref name="on"/>. The read scans the current version; callers ask only for what they cannot maintain.
+    /// </summary>
+    public DataFrame CurrentOf(DataFrame of, IReadOnlyList<string> on, IReadOnlyList<string> columns) =>
+        Update.Current(Table).Select([.. columns.Append(Customer).Distinct(StringComparer.Ordinal)])
+            .Join(of.Select([.. on]).Distinct(), on, "left_semi");
+
+    /// <summary>How many nulls the current orders have in <paramref name="columns"/> (0 exactly when no current order
+    /// has one): one filtered count per column, which a reader can answer from the files' null counts.</summary>
+    public async Task<long> NullsAsync(IReadOnlyList<string> columns, CancellationToken ct)
+    {
+        var total = 0L;
+        foreach (var column in columns)
         {
-            customers = customers.Union(moreCustomers.Select(Customer));
+            total += await Update.Current(Table).Select(column).Filter(Col(column).IsNull()).CountAsync(ct).ConfigureAwait(false);
         }
 
-        customers = await update.PersistAsync(customers.Filter(Col(Customer).IsNotNull()).Distinct(), ct).ConfigureAwait(false);
-        if (flag is null)
-        {
-            return new OrderChanges(old, @new, current.Join(customers, Customer, "left_semi"), customers, 0);
-        }
-
-        var ofCustomer = Coalesce(Col(OfCustomer), Lit(false));
-        var scanned = await update.PersistAsync(current
-            .Join(customers.WithColumn(OfCustomer, Lit(true)), Customer, "left")
-            .Filter(ofCustomer | flag), ct).ConfigureAwait(false);
-        var flagged = (await scanned.Agg(Sum(When(flag, 1L).Otherwise(0L)).Alias("flagged")).CollectAsync(ct).ConfigureAwait(false))[0];
-        return new OrderChanges(old, @new, scanned.Filter(ofCustomer).Select(selected), customers, flagged.Get<long?>("flagged") ?? 0);
+        return total;
     }
 }

@@ -55,13 +55,14 @@ internal sealed class ProductPerformanceModel : GoldModel
         DataFrame? deltas = null;
         if (update.Changes.ContainsKey(OrderChanges.Table))
         {
-            var (changes, why) = await OrderChanges.ReadAsync(update, ["product_id", "quantity", "amount", "status"], null, null, ct).ConfigureAwait(false);
+            var (changes, why) = await OrderChanges.ReadAsync(update, ["product_id", "quantity", "amount", "status"], null, ct).ConfigureAwait(false);
             if (changes is null)
             {
                 return GoldChanges.Whole(why!);
             }
 
-            deltas = OrderDeltas.PerGroup(changes, Col("product_id"), "product_id");
+            deltas = await OrderDeltas.PerGroupAsync(
+                changes, Col("product_id"), "product_id", ["product_id"], update.Gold.Select(Col("product_id"), Col("orders").Alias("o_orders")), ct).ConfigureAwait(false);
         }
 
         var old = update.Gold.Select(

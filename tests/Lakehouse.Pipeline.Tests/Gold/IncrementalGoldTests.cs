@@ -114,6 +114,96 @@ public sealed class IncrementalGoldTests
     }
 
     [Fact]
+    public async Task Run_OneCustomersFirstLastAndLateOrders_EveryModelFollowsAndEqualsTheReference()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var config = h.Config(DemoData.PipelineFile);
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 200, Batch = 1, Anchor = Anchor });
+        h.Land("products/zz-p.json", """{"product_id":"P-LONELY","name":"Lonely","category":"misc","price":"5.00","updated_at":"2026-02-01 00:00:00"}""" + "\n");
+        h.Land("customers/zz-c1.csv", CustomerCsv("C-EDGE", "consumer", "2026-02-01 00:00:00"));
+        await RunAsync(h, config, "edge-1", Anchor.AddHours(5));
+        Assert.Equal("0|0.00|null|null|null|consumer", await CustomerAsync(h, config, "C-EDGE"));
+
+        // Three orders on three days of a customer without orders, a product and days without orders.
+        h.Land("orders/zz-1.json", Order("E1", "C-EDGE", "placed", "2026-03-01 01:00:00", false, amount: "10.00", orderTs: "2025-06-01 10:00:00")
+            + Order("E2", "C-EDGE", "placed", "2026-03-01 01:00:00", false, amount: "10.01", orderTs: "2025-06-03 10:00:00")
+            + Order("E3", "C-EDGE", "placed", "2026-03-01 01:00:00", false, amount: "20.00", orderTs: "2025-06-05 10:00:00"));
+        await RunAndCompareAsync(h, config, "edge-2", Anchor.AddHours(6));
+        // 40.01 / 3 = 13.3366…
+        Assert.Equal("3|40.01|13.34|2025-06-01|2025-06-05|consumer", await CustomerAsync(h, config, "C-EDGE"));
+        Assert.Equal("3|3|40.01|1", await ProductAsync(h, config));
+
+        // Its first order is deleted: the first date moves, the product keeps its customer.
+        h.Land("orders/zz-2.json", Order("E1", "C-EDGE", "placed", "2026-03-01 02:00:00", true, amount: "10.00", orderTs: "2025-06-01 10:00:00"));
+        await RunAndCompareAsync(h, config, "edge-3", Anchor.AddHours(7));
+        // 30.01 / 2 = 15.005, half up.
+        Assert.Equal("2|30.01|15.01|2025-06-03|2025-06-05|consumer", await CustomerAsync(h, config, "C-EDGE"));
+        Assert.Equal("2|2|30.01|1", await ProductAsync(h, config));
+        Assert.Null(await DayAsync(h, config));
+
+        // Its last order is cancelled: the last date moves back.
+        h.Land("orders/zz-3.json", Order("E3", "C-EDGE", "cancelled", "2026-03-01 03:00:00", false, amount: "20.00", orderTs: "2025-06-05 10:00:00"));
+        await RunAndCompareAsync(h, config, "edge-4", Anchor.AddHours(8));
+        Assert.Equal("1|10.01|10.01|2025-06-03|2025-06-03|consumer", await CustomerAsync(h, config, "C-EDGE"));
+
+        // A second order on the same day and a segment change: the day and the product keep one customer.
+        h.Land("orders/zz-4.json", Order("E4", "C-EDGE", "placed", "2026-03-01 04:00:00", false, amount: "0.02", orderTs: "2025-06-03 11:00:00"));
+        h.Land("customers/zz-c2.csv", CustomerCsv("C-EDGE", "corporate", "2026-03-01 04:00:00"));
+        await RunAndCompareAsync(h, config, "edge-5", Anchor.AddHours(9));
+        // 10.03 / 2 = 5.015, half up.
+        Assert.Equal("2|10.03|5.02|2025-06-03|2025-06-03|corporate", await CustomerAsync(h, config, "C-EDGE"));
+        Assert.Equal("2|2|10.03|1", await ProductAsync(h, config));
+        Assert.Equal("10.03|2|1", await DayAsync(h, config, new DateOnly(2025, 6, 3)));
+
+        // Orders of a customer silver.customers does not know yet, then the customer: its earlier orders count.
+        h.Land("orders/zz-5.json", Order("L1", "C-LATE", "placed", "2026-03-01 05:00:00", false, amount: "7.00", orderTs: "2025-06-07 10:00:00")
+            + Order("E4", "C-EDGE", "placed", "2026-03-01 05:00:00", false, amount: "0.03", orderTs: "2025-06-03 11:00:00"));
+        await RunAndCompareAsync(h, config, "edge-6", Anchor.AddHours(10));
+        Assert.Null(await CustomerAsync(h, config, "C-LATE"));
+        Assert.Equal("2|10.04|5.02|2025-06-03|2025-06-03|corporate", await CustomerAsync(h, config, "C-EDGE"));
+        Assert.Equal("3|3|17.04|2", await ProductAsync(h, config));
+        h.Land("customers/zz-c3.csv", CustomerCsv("C-LATE", "consumer", "2026-03-01 06:00:00"));
+        await RunAndCompareAsync(h, config, "edge-7", Anchor.AddHours(11));
+        Assert.Equal("1|7.00|7.00|2025-06-07|2025-06-07|consumer", await CustomerAsync(h, config, "C-LATE"));
+
+        var now = Anchor.AddHours(11);
+        var silver = ReferenceSilver.Compute(h.Landing);
+        ReferenceAssert.Customer360Equal(ReferenceGold.Customer360(silver, now), await h.Table(config, "gold.customer_360").CollectAsync());
+        ReferenceAssert.ProductPerformanceEqual(ReferenceGold.ProductPerformance(silver), await h.Table(config, "gold.product_performance").CollectAsync());
+        ReferenceAssert.DailyRevenueEqual(ReferenceGold.DailyRevenue(silver), await h.Table(config, "gold.daily_revenue").CollectAsync());
+    }
+
+    [Fact]
+    public async Task Run_OrderWithoutAmount_DailyRevenueRebuiltAndTheOthersMerged()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        // Amounts are only warned about, so an order without one reaches silver.
+        var config = h.Config(DemoData.PipelineFile, "sources.orders.expectations.3.action=warn");
+        DemoData.Generate(h.Landing, new DemoOptions { Rows = 200, Batch = 1, Anchor = Anchor });
+        h.Land("products/zz-p.json", """{"product_id":"P-LONELY","name":"Lonely","category":"misc","price":"5.00","updated_at":"2026-02-01 00:00:00"}""" + "\n");
+        h.Land("customers/zz-c1.csv", CustomerCsv("C-EDGE", "consumer", "2026-02-01 00:00:00"));
+        h.Land("orders/zz-0.json", Order("E0", "C-EDGE", "placed", "2026-02-01 00:00:00", false, amount: "4.00", orderTs: "2025-06-02 10:00:00"));
+        await RunAsync(h, config, "null-1", Anchor.AddHours(5));
+
+        // avg_order_value skips the null: 4.00 / 1, not 4.00 / 2.
+        h.Land("orders/zz-1.json", """{"order_id":"E1","customer_id":"C-EDGE","product_id":"P-LONELY","quantity":"1","status":"placed","order_ts":"2025-06-03 10:00:00","updated_at":"2026-03-01 01:00:00","is_deleted":"false"}""" + "\n");
+        var mark = h.Logs.ToString().Length;
+        var now = Anchor.AddHours(6);
+        await RunAsync(h, config, "null-2", now);
+        var logs = h.Logs.ToString()[mark..];
+
+        Assert.Contains("nulls in order_ts or amount", logs, StringComparison.Ordinal);
+        Assert.Equal("2|4.00|4.00|2025-06-02|2025-06-03|consumer", await CustomerAsync(h, config, "C-EDGE"));
+        Assert.True(await MergedAsync(h, config, "customer_360"));
+        Assert.True(await MergedAsync(h, config, "product_performance"));
+        Assert.False(await MergedAsync(h, config, "daily_revenue"));
+        foreach (var model in Models)
+        {
+            await AssertEqualsFullBuildAsync(h, config, model, now);
+        }
+    }
+
+    [Fact]
     public async Task Run_NewProductOrdered_ProductPerformanceRebuiltWhole()
     {
         await using var h = await PipelineHarness.StartAsync();
@@ -262,8 +352,23 @@ public sealed class IncrementalGoldTests
         }
     }
 
-    private static string Order(string id, string customer, string status, string updatedAt, bool deleted, string amount = "12.50") =>
-        $$"""{"order_id":"{{id}}","customer_id":"{{customer}}","product_id":"P-LONELY","quantity":"1","amount":"{{amount}}","status":"{{status}}","order_ts":"2025-06-01 10:00:00","updated_at":"{{updatedAt}}","is_deleted":"{{(deleted ? "true" : "false")}}"}""" + "\n";
+    private static string Order(string id, string customer, string status, string updatedAt, bool deleted, string amount = "12.50", string orderTs = "2025-06-01 10:00:00") =>
+        $$"""{"order_id":"{{id}}","customer_id":"{{customer}}","product_id":"P-LONELY","quantity":"1","amount":"{{amount}}","status":"{{status}}","order_ts":"{{orderTs}}","updated_at":"{{updatedAt}}","is_deleted":"{{(deleted ? "true" : "false")}}"}""" + "\n";
+
+    private static string CustomerCsv(string id, string segment, string updatedAt) =>
+        "customer_id,name,email,country,region,segment,signup_date,updated_at\n" + $"{id},Name {id},{id.ToLowerInvariant()}@example.com,US,NA,{segment},2025-01-01,{updatedAt}\n";
+
+    /// <summary>orders|lifetime_value|avg_order_value|first_order_date|last_order_date|segment of a customer_360 row, or null without one.</summary>
+    private static async Task<string?> CustomerAsync(PipelineHarness h, PipelineConfig config, string id) =>
+        (await h.Table(config, "gold.customer_360").Filter(Col("customer_id") == Lit(id)).CollectAsync()) is [var r]
+            ? string.Join("|", new[] { "orders", "lifetime_value", "avg_order_value", "first_order_date", "last_order_date", "segment" }
+                .Select(c => r[c] switch
+                {
+                    null => "null",
+                    DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    var v => Convert.ToString(v, CultureInfo.InvariantCulture),
+                }))
+            : null;
 
     /// <summary>Runs the pipeline; every order model must have been merged, and must equal a full build.</summary>
     private static async Task RunAndCompareAsync(PipelineHarness h, PipelineConfig config, string runId, DateTimeOffset now)
@@ -307,8 +412,8 @@ public sealed class IncrementalGoldTests
         }
     }
 
-    private static async Task<string?> DayAsync(PipelineHarness h, PipelineConfig config) =>
-        (await h.Table(config, "gold.daily_revenue").Filter(Col("order_date") == Lit(LonelyDay)).CollectAsync()) is [var r]
+    private static async Task<string?> DayAsync(PipelineHarness h, PipelineConfig config, DateOnly? day = null) =>
+        (await h.Table(config, "gold.daily_revenue").Filter(Col("order_date") == Lit(day ?? LonelyDay)).CollectAsync()) is [var r]
             ? string.Create(CultureInfo.InvariantCulture, $"{r["revenue"]}|{r["orders"]}|{r["customers"]}")
             : null;
 
