@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
@@ -41,11 +40,6 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
     /// <summary>Feed rows of a row as it became: the image after an update, and an inserted row.</summary>
     public static readonly string[] NewImages = ["update_postimage", "insert"];
 
-    // Commits that change rows without touching metadata (the feed records their rows); with those of no row change
-    // (CommitLog.NoRowChange, no feed rows) and appends, the commits the feed describes. A RESTORE, a schema or property
-    // change, an overwrite or a table written anew is none of them.
-    private static readonly HashSet<string> RowChange = ["MERGE", "UPDATE", "DELETE"];
-
     /// <summary>Whether the change comes from the change data feed.</summary>
     public bool FromFeed => Feed is not null;
 
@@ -75,10 +69,7 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
         var noFeed = await WhyNoFeedAsync(ctx, path, log, from, ct).ConfigureAwait(false);
         if (noFeed is null)
         {
-            var feed = ctx.Spark.Read.Format("delta").Option("readChangeFeed", "true")
-                .Option("startingVersion", (from + 1).ToString(CultureInfo.InvariantCulture))
-                .Option("endingVersion", to.ToString(CultureInfo.InvariantCulture))
-                .Load(path);
+            var feed = CommitLog.Feed(ctx.Spark, path, from, to);
             return (new GoldInputChange(input, source, from, to, feed, null), null);
         }
 
@@ -113,31 +104,8 @@ internal sealed record GoldInputChange(string Input, SourceConfig Source, long F
     /// <summary>Why the change data feed does not describe the table's change after <paramref name="from"/>, or null
     /// when it does: the table records the feed now, and no commit since <paramref name="from"/> (up to the newest, so
     /// that the property cannot have been switched on after the range) changed its metadata.</summary>
-    private static async Task<string?> WhyNoFeedAsync(JobContext ctx, string path, CommitLog log, long from, CancellationToken ct)
-    {
-        var enabled = (await DeltaTable.ForPath(ctx.Spark, path).Detail()
-                .Select(Col("properties").GetItem(SilverMerge.ChangeDataFeedOption).Alias("cdf"))
-                .CollectAsync(ct).ConfigureAwait(false))
-            .FirstOrDefault()?.Get<string>("cdf");
-        if (!string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return "the table does not record the change data feed";
-        }
-
-        if (log.After(from) is not { } commits)
-        {
-            return "its history since the build's version is incomplete";
-        }
-
-        foreach (var (version, operation, mode) in commits)
-        {
-            var append = operation == "WRITE" && string.Equals(mode, "Append", StringComparison.OrdinalIgnoreCase);
-            if (!append && !RowChange.Contains(operation ?? "") && !CommitLog.NoRowChange.Contains(operation ?? ""))
-            {
-                return $"its v{version} ({operation}) is a commit the change data feed does not describe";
-            }
-        }
-
-        return null;
-    }
+    private static async Task<string?> WhyNoFeedAsync(JobContext ctx, string path, CommitLog log, long from, CancellationToken ct) =>
+        !await CommitLog.RecordsFeedAsync(ctx.Spark, path, ct).ConfigureAwait(false)
+            ? "the table does not record the change data feed"
+            : log.WhyNotInFeed(from);
 }

@@ -206,6 +206,24 @@ internal sealed class CommitLog
         return null;
     }
 
+    /// <summary>Whether the table at <paramref name="path"/> records Delta's change data feed now
+    /// (<c>delta.enableChangeDataFeed</c>); <see cref="WhyNotInFeed"/> tells whether it did over a range.</summary>
+    public static async Task<bool> RecordsFeedAsync(SparkSession spark, string path, CancellationToken ct)
+    {
+        var enabled = (await DeltaTable.ForPath(spark, path).Detail()
+                .Select(Col("properties").GetItem(SilverMerge.ChangeDataFeedOption).Alias("cdf"))
+                .CollectAsync(ct).ConfigureAwait(false))
+            .FirstOrDefault()?.Get<string>("cdf");
+        return string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The change data feed of the table at <paramref name="path"/> for versions <paramref name="after"/> + 1 to
+    /// <paramref name="upTo"/> (lazy).</summary>
+    public static DataFrame Feed(SparkSession spark, string path, long after, long upTo) => spark.Read.Format("delta").Option("readChangeFeed", "true")
+        .Option("startingVersion", (after + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .Option("endingVersion", upTo.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .Load(path);
+
     private static long? Number(object? value) => value switch
     {
         null => null,

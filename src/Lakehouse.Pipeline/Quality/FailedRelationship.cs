@@ -100,7 +100,7 @@ internal sealed class FailedRelationship
 
         foreach (var name in new[] { table, check.To! })
         {
-            if (!await RecordsFeedAsync(spark, ctx.TablePath(name), ct).ConfigureAwait(false))
+            if (!await CommitLog.RecordsFeedAsync(spark, ctx.TablePath(name), ct).ConfigureAwait(false))
             {
                 return (null, $"{name} does not record the change data feed");
             }
@@ -203,19 +203,7 @@ internal sealed class FailedRelationship
         return rows.GroupBy(Value).Agg(Count(Lit(1)).Alias(name));
     }
 
-    private DataFrame Feed(string table, long after, long upTo) => _spark.Read.Format("delta").Option("readChangeFeed", "true")
-        .Option("startingVersion", (after + 1).ToString(CultureInfo.InvariantCulture))
-        .Option("endingVersion", upTo.ToString(CultureInfo.InvariantCulture))
-        .Load(_ctx.TablePath(table));
-
-    private static async Task<bool> RecordsFeedAsync(SparkSession spark, string path, CancellationToken ct)
-    {
-        var enabled = (await DeltaTable.ForPath(spark, path).Detail()
-                .Select(Col("properties").GetItem(SilverMerge.ChangeDataFeedOption).Alias("cdf"))
-                .CollectAsync(ct).ConfigureAwait(false))
-            .FirstOrDefault()?.Get<string>("cdf");
-        return string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase);
-    }
+    private DataFrame Feed(string table, long after, long upTo) => CommitLog.Feed(_spark, _ctx.TablePath(table), after, upTo);
 
     // "value (xN)", as value checks write their examples; null when one is not.
     private static List<(string Value, long Count)>? ParseExamples(IReadOnlyList<string> examples)
