@@ -75,8 +75,11 @@ internal static class DqResultsLog
         return new CheckResult(
             check, row.Get<string>("status") == "passed", row.Get<double?>("observed_value"), row.Get<string>("threshold")!,
             CheckValues.Long(row["failing_rows"]), CheckValues.Long(row["total_rows"]),
-            JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [], row.Get<string>("message")!) { Basis = basis };
+            Examples(row), row.Get<string>("message")!) { Basis = basis };
     }
+
+    /// <summary>The <c>examples</c> column of a results row (a JSON array of strings), as a list.</summary>
+    public static IReadOnlyList<string> Examples(Row row) => JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [];
 
     /// <summary>The latest earlier result of each of <paramref name="checks"/> on <paramref name="table"/> whose basis has
     /// the check's present definition (<see cref="CheckBasis"/>), by check name; checks without one are absent.</summary>

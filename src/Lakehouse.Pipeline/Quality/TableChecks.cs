@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Lakehouse.Pipeline.Bronze;
 using Lakehouse.Pipeline.Configuration;
 using Lakehouse.Pipeline.Hosting;
@@ -157,7 +156,7 @@ public static class TableChecks
                 row.Get<string>("measured"), from, other, change, why)
             {
                 FailingRows = CheckValues.Long(row["failing_rows"]),
-                Examples = JsonSerializer.Deserialize<string[]>(row.Get<string>("examples") ?? "[]") ?? [],
+                Examples = DqResultsLog.Examples(row),
             };
         }
 
