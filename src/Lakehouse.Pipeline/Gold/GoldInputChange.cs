@@ -31,15 +31,6 @@ namespace Lakehouse.Pipeline.Gold;
 /// from the feed.</param>
 internal sealed record GoldInputChange(string Input, SourceConfig Source, long From, long To, DataFrame? Feed, DataFrame? Batches)
 {
-    /// <summary>The feed's column naming what a row is (Delta's change data feed).</summary>
-    public const string ChangeType = "_change_type";
-
-    /// <summary>Feed rows of a row as it was: the image before an update, and a deleted row.</summary>
-    public static readonly string[] OldImages = ["update_preimage", "delete"];
-
-    /// <summary>Feed rows of a row as it became: the image after an update, and an inserted row.</summary>
-    public static readonly string[] NewImages = ["update_postimage", "insert"];
-
     /// <summary>Whether the change comes from the change data feed.</summary>
     public bool FromFeed => Feed is not null;
 

@@ -1,3 +1,4 @@
+using Lakehouse.Pipeline.Quality;
 using Lakehouse.Spark;
 using static Lakehouse.Spark.Functions;
 
@@ -48,11 +49,11 @@ internal sealed record OrderChanges(DataFrame Old, DataFrame New, DataFrame Cust
         DataFrame old, @new;
         if (update.Changes.TryGetValue(Table, out var change) && change.Feed is { } feed)
         {
-            var type = Col(GoldInputChange.ChangeType);
+            var type = Col(CommitLog.ChangeType);
             var images = await update.PersistAsync(
-                feed.Filter(type.IsIn([.. GoldInputChange.OldImages, .. GoldInputChange.NewImages])).Select([.. selected.Select(Col), type]), ct).ConfigureAwait(false);
-            old = images.Filter(type.IsIn([.. GoldInputChange.OldImages])).Select(selected);
-            @new = images.Filter(type.IsIn([.. GoldInputChange.NewImages])).Select(selected);
+                feed.Filter(type.IsIn([.. CommitLog.OldImages, .. CommitLog.NewImages])).Select([.. selected.Select(Col), type]), ct).ConfigureAwait(false);
+            old = images.Filter(type.IsIn([.. CommitLog.OldImages])).Select(selected);
+            @new = images.Filter(type.IsIn([.. CommitLog.NewImages])).Select(selected);
         }
         else if (change is not null)
         {

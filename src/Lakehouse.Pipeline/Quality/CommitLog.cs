@@ -217,6 +217,15 @@ internal sealed class CommitLog
         return string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The feed's column naming what a row is (Delta's change data feed).</summary>
+    public const string ChangeType = "_change_type";
+
+    /// <summary>Feed rows of a row as it was: the image before an update, and a deleted row.</summary>
+    public static readonly string[] OldImages = ["update_preimage", "delete"];
+
+    /// <summary>Feed rows of a row as it became: the image after an update, and an inserted row.</summary>
+    public static readonly string[] NewImages = ["update_postimage", "insert"];
+
     /// <summary>The change data feed of the table at <paramref name="path"/> for versions <paramref name="after"/> + 1 to
     /// <paramref name="upTo"/> (lazy).</summary>
     public static DataFrame Feed(SparkSession spark, string path, long after, long upTo) => spark.Read.Format("delta").Option("readChangeFeed", "true")

@@ -22,7 +22,6 @@ namespace Lakehouse.Pipeline.Quality;
 /// </summary>
 internal sealed class FailedRelationship
 {
-    private const string ChangeType = "_change_type";
     private const string Value = "__value";
     private const string Net = "__net";
     private const string KeyNet = "__key_net";
@@ -35,7 +34,6 @@ internal sealed class FailedRelationship
     private const string Total = "__delta";
     private const string Candidate = "__candidate";
     private const string AtOrAbove = "__at_or_above";
-    private static readonly object[] NewImages = ["insert", "update_postimage"];
 
     private readonly SparkSession _spark;
     private readonly CheckContext _ctx;
@@ -114,7 +112,7 @@ internal sealed class FailedRelationship
     {
         var column = _check.Column!;
         var key = _check.ToColumn!;
-        var sign = When(Col(ChangeType).IsIn(NewImages), Lit(1L)).Otherwise(Lit(-1L));
+        var sign = When(Col(CommitLog.ChangeType).IsIn([.. CommitLog.NewImages]), Lit(1L)).Otherwise(Lit(-1L));
         var changes = new List<DataFrame>();
         if (_now > _failed.From.Version)
         {
